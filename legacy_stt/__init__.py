@@ -1,0 +1,82 @@
+"""legacy-stt: run legacy ``POST /v1/stt`` payloads on the AI/ML API's two-step speech-to-text API.
+
+Quick start::
+
+    import legacy_stt
+
+    body = legacy_stt.stt({"model": "#g1_nova-2-general", "url": "https://example.com/call.mp3"})
+    print(body["results"]["channels"][0]["alternatives"][0]["transcript"])
+
+See ``Client`` for the full interface and ``legacy_stt.testing`` for the
+emulator to test against.
+"""
+
+from ._version import __version__
+from .adapters import ModelAdapter, ParameterRule
+from .api import stt
+from .client import Client
+from .deprecations import (
+    ConflictingParameterWarning,
+    DroppedParameterWarning,
+    LegacySTTWarning,
+    ParameterWarning,
+    PluginWarning,
+    RemovedInLegacySTT2Warning,
+    RenamedParameterWarning,
+    UnknownParameterWarning,
+    UnknownStatusWarning,
+)
+from .exceptions import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    JobMayExist,
+    LegacySTTError,
+    PayloadError,
+    PollTimeout,
+    Problem,
+    RateLimitError,
+    ResultExpired,
+    ServiceUnreachable,
+    TranscriptionFailed,
+)
+from .polling import PollPolicy
+from .registry import get_adapter, register_adapter
+from .validation import validate
+
+__all__ = [
+    "__version__",
+    # calls
+    "stt",
+    "validate",
+    "Client",
+    "PollPolicy",
+    # model adapters
+    "ModelAdapter",
+    "ParameterRule",
+    "get_adapter",
+    "register_adapter",
+    # errors
+    "LegacySTTError",
+    "PayloadError",
+    "Problem",
+    "ConfigurationError",
+    "ServiceUnreachable",
+    "JobMayExist",
+    "APIError",
+    "AuthenticationError",
+    "RateLimitError",
+    "ResultExpired",
+    "TranscriptionFailed",
+    "PollTimeout",
+    # warnings
+    "LegacySTTWarning",
+    "ParameterWarning",
+    "UnknownParameterWarning",
+    "DroppedParameterWarning",
+    "ConflictingParameterWarning",
+    "RenamedParameterWarning",
+    "UnknownStatusWarning",
+    "PluginWarning",
+    "RemovedInLegacySTT2Warning",
+]

@@ -1,0 +1,115 @@
+"""Model adapters for the families that still take the legacy parameters.
+
+The nova-2 and whisper models are served on the two-step API under the same
+model ids and with the same parameter names as the legacy call, so their
+tables pass every legacy parameter through unchanged and their results are
+already in the legacy (Deepgram) shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from .base import ModelAdapter, ParameterRule, passthrough
+
+__all__ = ["DEEPGRAM_LEGACY_PARAMETERS", "DeepgramResultMixin", "Nova2Adapter", "WhisperAdapter"]
+
+#: Every option of the legacy request's nova-2/whisper shape.
+DEEPGRAM_LEGACY_PARAMETERS: tuple[str, ...] = (
+    "custom_intent",
+    "custom_topic",
+    "custom_intent_mode",
+    "custom_topic_mode",
+    "detect_language",
+    "detect_entities",
+    "detect_topics",
+    "diarize",
+    "dictation",
+    "diarize_version",
+    "extra",
+    "filler_words",
+    "intents",
+    "keywords",
+    "language",
+    "measurements",
+    "multi_channel",
+    "numerals",
+    "paragraphs",
+    "profanity_filter",
+    "punctuate",
+    "search",
+    "sentiment",
+    "smart_format",
+    "summarize",
+    "tag",
+    "topics",
+    "utterances",
+    "utt_split",
+)
+
+
+class DeepgramResultMixin:
+    """Results that are already Deepgram-shaped: only the `channels` container is normalised."""
+
+    result_notes: tuple[str, ...] = (
+        "The result is already in the legacy shape. If the service sends `results.channels` as a single "
+        "object (as the published schema types it), it is wrapped in a list, so `channels[0]` keeps working.",
+    )
+
+    def recognizes_result(self, result: Any) -> bool:
+        return isinstance(result, Mapping) and "metadata" in result and "results" in result
+
+    def translate_result(
+        self, result: Any, *, generation_id: str, request: Mapping[str, Any]
+    ) -> Any:
+        results = result.get("results") if isinstance(result, Mapping) else None
+        if isinstance(results, dict) and isinstance(results.get("channels"), dict):
+            results["channels"] = [results["channels"]]
+        return result
+
+
+class Nova2Adapter(DeepgramResultMixin, ModelAdapter):
+    """Deepgram nova-2 models: same ids, same parameters, Deepgram-shaped results."""
+
+    name = "nova-2"
+    legacy_models = (
+        "#g1_nova-2-general",
+        "#g1_nova-2-meeting",
+        "#g1_nova-2-phonecall",
+        "#g1_nova-2-voicemail",
+        "#g1_nova-2-finance",
+        "#g1_nova-2-conversationalai",
+        "#g1_nova-2-video",
+        "#g1_nova-2-medical",
+        "#g1_nova-2-drivethru",
+        "#g1_nova-2-automotive",
+    )
+    target_models = (*legacy_models, "nova-2-general")
+    input_family = "deepgram"
+    create_schema = "create-nova-2"
+    upload_field = "audio"
+    parameter_rules: ClassVar[tuple[ParameterRule, ...]] = passthrough(*DEEPGRAM_LEGACY_PARAMETERS)
+
+
+class WhisperAdapter(DeepgramResultMixin, ModelAdapter):
+    """Whisper models, as served through the same Deepgram-style API.
+
+    The published create schema's enum says ``whisper-base``, but the
+    documentation's working examples send ``#g1_whisper-base``; the examples
+    win, so the legacy ids are sent unchanged.
+    """
+
+    name = "whisper"
+    legacy_models = (
+        "#g1_whisper-large",
+        "#g1_whisper-medium",
+        "#g1_whisper-small",
+        "#g1_whisper-tiny",
+        "#g1_whisper-base",
+    )
+    target_models = (*legacy_models, "whisper-base")
+    input_family = "deepgram"
+    create_schema = "create-whisper"
+    upload_field = "audio"
+    parameter_rules: ClassVar[tuple[ParameterRule, ...]] = passthrough(*DEEPGRAM_LEGACY_PARAMETERS)

@@ -1,0 +1,199 @@
+"""Finding the model adapter for a model id.
+
+Model adapters come from the ``legacy_stt.adapters`` entry-point group --
+the built-in ones are declared there like any plug-in -- and from
+``register_adapter()``. Entry points are read lazily, once per registry, the
+first time a model is looked up. A plug-in that fails to load is reported by
+its entry-point name (a ``PluginWarning`` and a log record) and skipped; the
+others keep working.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from . import deprecations
+from ._text import suggest_model
+from .adapters.base import ModelAdapter
+from .exceptions import PayloadError, Problem
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AdapterRegistry",
+    "default_registry",
+    "register_adapter",
+    "get_adapter",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The entry-point group model adapter plug-ins are declared in.
+ENTRY_POINT_GROUP = "legacy_stt.adapters"
+
+# Used when legacy-stt runs from a source tree that was never installed (no
+# entry points are registered then), so the built-ins are always there.
+_BUILTIN_ENTRY_POINTS = {
+    "nova-2": "legacy_stt.adapters.deepgram:Nova2Adapter",
+    "whisper": "legacy_stt.adapters.deepgram:WhisperAdapter",
+}
+
+
+def _entry_points(group: str) -> list[Any]:
+    from importlib import metadata
+
+    if sys.version_info >= (3, 10):
+        return list(metadata.entry_points(group=group))
+    return list(metadata.entry_points().get(group, []))  # pragma: no cover - Python 3.9
+
+
+def _instantiate(loaded: Any) -> ModelAdapter:
+    """A model adapter from what an entry point or a caller provides: a class or an instance."""
+    adapter = loaded() if isinstance(loaded, type) else loaded
+    if not isinstance(adapter, ModelAdapter):
+        raise TypeError(
+            f"{loaded!r} is not a legacy_stt.adapters.ModelAdapter (subclass or instance)"
+        )
+    if not adapter.name or not (adapter.target_models or adapter.legacy_models):
+        raise TypeError(
+            f"{type(adapter).__name__} must set `name` and at least one of `target_models`, `legacy_models`"
+        )
+    return adapter
+
+
+class AdapterRegistry:
+    """Model adapters by name, with lookups by model id."""
+
+    def __init__(self, group: str | None = ENTRY_POINT_GROUP) -> None:
+        self._group = group
+        self._adapters: dict[str, ModelAdapter] = {}
+        self._broken: dict[str, str] = {}
+        self._discovered = group is None
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"<AdapterRegistry {sorted(self._adapters)!r}>"
+
+    # -- discovery --------------------------------------------------------
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        with self._lock:
+            if self._discovered:
+                return
+            found = {
+                entry_point.name: entry_point for entry_point in _entry_points(self._group or "")
+            }
+            for name, target in _BUILTIN_ENTRY_POINTS.items():
+                if name not in found:
+                    from importlib.metadata import EntryPoint
+
+                    found[name] = EntryPoint(name, target, self._group or "")
+            for name, entry_point in found.items():
+                if name in self._adapters:
+                    continue  # registered explicitly; that wins
+                try:
+                    adapter = _instantiate(entry_point.load())
+                except Exception as error:  # noqa: BLE001 -- a broken plug-in must not break the others
+                    reason = f"{type(error).__name__}: {error}"
+                    self._broken[name] = reason
+                    logger.warning(
+                        "model adapter plug-in %r (%s) failed to load: %s",
+                        name,
+                        entry_point.value,
+                        reason,
+                    )
+                    deprecations.warn(
+                        f"model adapter plug-in {name!r} ({entry_point.value}) could not be loaded and is skipped: {reason}",
+                        deprecations.PluginWarning,
+                    )
+                    continue
+                self._adapters[name] = adapter
+            self._discovered = True
+
+    # -- registration -----------------------------------------------------
+
+    def register(self, adapter: Any, *, replace: bool = False) -> ModelAdapter:
+        """Add a model adapter (a ``ModelAdapter`` subclass or instance); returns the instance."""
+        instance = _instantiate(adapter)
+        self._discover()  # so that a name clash with an installed model adapter is seen now
+        with self._lock:
+            if (
+                instance.name in self._adapters
+                and not replace
+                and self._adapters[instance.name] is not instance
+            ):
+                raise ValueError(
+                    f"a model adapter called {instance.name!r} is already registered; pass replace=True to replace it"
+                )
+            self._adapters[instance.name] = instance
+        return instance
+
+    def unregister(self, name: str) -> None:
+        with self._lock:
+            self._adapters.pop(name, None)
+
+    # -- lookups ----------------------------------------------------------
+
+    @property
+    def broken(self) -> dict[str, str]:
+        """Plug-ins that failed to load: entry-point name -> reason."""
+        self._discover()
+        return dict(self._broken)
+
+    def adapters(self) -> tuple[ModelAdapter, ...]:
+        self._discover()
+        return tuple(self._adapters.values())
+
+    def target_models(self) -> list[str]:
+        """Every model id some model adapter can send to."""
+        return _unique(model for adapter in self.adapters() for model in adapter.target_models)
+
+    def legacy_models(self) -> list[str]:
+        """Every legacy model id some model adapter takes payloads for."""
+        return _unique(model for adapter in self.adapters() for model in adapter.legacy_models)
+
+    def adapter_for_legacy_model(self, model: str) -> ModelAdapter | None:
+        for adapter in reversed(self.adapters()):  # later registrations win
+            if model in adapter.legacy_models:
+                return adapter
+        return None
+
+    def adapter_for_target(self, model: str) -> ModelAdapter:
+        """The model adapter that sends to ``model``; ``PayloadError`` naming the known ones if none."""
+        for adapter in reversed(self.adapters()):
+            if model in adapter.target_models:
+                return adapter
+        known = self.target_models()
+        message = suggest_model(f"no model adapter serves model {model!r}", model, known)
+        if self._broken:
+            message += f". Plug-ins that failed to load: {', '.join(sorted(self._broken))}"
+        raise PayloadError([Problem("/model", message, "unknown-model")])
+
+    def adapter_for_result(self, result: Any) -> ModelAdapter | None:
+        for adapter in self.adapters():
+            if adapter.recognizes_result(result):
+                return adapter
+        return None
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+#: The registry ``Client`` and ``validate`` use unless given another.
+default_registry = AdapterRegistry()
+
+
+def register_adapter(adapter: Any, *, replace: bool = False) -> ModelAdapter:
+    """Register a model adapter (class or instance) with the default registry."""
+    return default_registry.register(adapter, replace=replace)
+
+
+def get_adapter(model: str) -> ModelAdapter:
+    """The model adapter of the default registry that sends to ``model``."""
+    return default_registry.adapter_for_target(model)

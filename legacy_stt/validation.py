@@ -1,0 +1,510 @@
+"""Checking a legacy payload before anything is sent.
+
+The published request description is an ``anyOf`` of six object shapes.
+Validating against the whole union gives the least useful message there is
+("is not valid under any of the given schemas"), so the payload's ``model``
+picks its family first (nova-2/whisper, AssemblyAI or OpenAI) and only that
+family's parameters are checked. That also makes the common, valid case
+cheap: one ``is_valid`` call, and error details only for payloads that fail.
+
+On top of the schema, this module enforces what the published description
+cannot say: a request needs audio (a ``url`` or an upload) and not both; a
+``url`` must be an http(s) URL; a legacy JSON ``audio`` object must carry
+its bytes; and a parameter the model does not know is reported (with a
+suggestion) and not sent.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from . import deprecations
+from ._text import describe_value, did_you_mean, format_choices, suggest_model
+from .exceptions import PayloadError, Problem
+from .schema import load_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+
+__all__ = [
+    "validate",
+    "inspect_payload",
+    "PayloadReport",
+    "ParameterNotice",
+    "LegacyFamily",
+    "legacy_families",
+    "family_of_model",
+    "INPUT_MEMBERS",
+]
+
+#: Members that carry the audio (or name the model) rather than set an option.
+INPUT_MEMBERS: frozenset[str] = frozenset({"model", "url", "audio"})
+
+_FAMILY_TITLES = {
+    "deepgram": "the nova-2 and whisper models",
+    "assemblyai": "the AssemblyAI models",
+    "openai": "the OpenAI transcription models",
+}
+
+
+@dataclass(frozen=True)
+class ParameterNotice:
+    """Something about one parameter that the caller should hear about.
+
+    ``category`` is the warning class it is emitted as; lossy notices become
+    problems under ``strict=True``.
+    """
+
+    pointer: str
+    message: str
+    code: str
+    category: type
+
+    @property
+    def lossy(self) -> bool:
+        return bool(getattr(self.category, "lossy", True))
+
+    def as_problem(self) -> Problem:
+        return Problem(self.pointer, self.message, self.code)
+
+
+@dataclass(frozen=True)
+class LegacyFamily:
+    """The models of one parameter vocabulary in the legacy request, and its validator."""
+
+    name: str
+    models: tuple[str, ...]
+    parameters: frozenset[str]
+    #: Schema of every member the family declares (``url`` included, ``audio`` not), by name.
+    properties: Mapping[str, Mapping[str, Any]] = field(repr=False, compare=False)
+    validator: Validator = field(repr=False, compare=False)
+
+    @property
+    def title(self) -> str:
+        return _FAMILY_TITLES.get(self.name, f"the {self.name} models")
+
+
+@dataclass
+class PayloadReport:
+    """What checking one payload found.
+
+    ``params`` is the payload as it should be sent: unknown members and an
+    embedded JSON ``audio`` object removed (the audio travels as an upload).
+    """
+
+    model: str | None
+    family: LegacyFamily | None
+    params: dict[str, Any]
+    problems: list[Problem]
+    notices: list[ParameterNotice]
+    embedded_audio: Mapping[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_or_warn(self, *, strict: bool) -> None:
+        """Raise ``PayloadError`` for problems (and, if strict, lossy notices); else emit warnings."""
+        problems = list(self.problems)
+        if strict:
+            problems += [notice.as_problem() for notice in self.notices if notice.lossy]
+        if problems:
+            raise PayloadError(problems)
+        for notice in self.notices:
+            deprecations.warn(notice.message, notice.category)
+
+
+@functools.lru_cache(maxsize=1)
+def legacy_families() -> tuple[LegacyFamily, ...]:
+    """The families of the legacy request schema, each with a validator built once.
+
+    A family's validator checks the parameters declared by its branches of
+    the ``anyOf`` with only ``model`` required; whether audio is present is
+    one of this module's own rules, and an embedded ``audio`` object is
+    checked by them too, because its published shape (a server-side upload
+    record) is not what legacy JSON callers embedded.
+    """
+    from .schema import build_validator
+
+    schema = load_schema("legacy-request")
+    defs = schema["$defs"]
+    by_family: dict[str, dict[str, Any]] = {}
+    for branch in schema["anyOf"]:
+        parameters_ref = branch["$ref"].rsplit("/", 1)[-1]  # e.g. "deepgramParameters"
+        family = parameters_ref[: -len("Parameters")]
+        model_ref = branch["properties"]["model"]["$ref"].rsplit("/", 1)[-1]
+        entry = by_family.setdefault(
+            family, {"ref": branch["$ref"], "model_ref": model_ref, "properties": {}}
+        )
+        for name, subschema in branch["properties"].items():
+            if name != "audio":
+                entry["properties"].setdefault(name, subschema)
+    families = []
+    for family, entry in by_family.items():
+        properties = {**defs[entry["ref"].rsplit("/", 1)[-1]]["properties"], **entry["properties"]}
+        family_schema = {
+            "$ref": f"urn:legacy-stt:schema:legacy-request{entry['ref']}",
+            "properties": {
+                name: _with_absolute_refs(subschema)
+                for name, subschema in entry["properties"].items()
+            },
+            "required": ["model"],
+        }
+        families.append(
+            LegacyFamily(
+                name=family,
+                models=tuple(defs[entry["model_ref"]]["enum"]),
+                parameters=frozenset(set(properties) - INPUT_MEMBERS),
+                properties=properties,
+                validator=build_validator(family_schema),
+            )
+        )
+    return tuple(families)
+
+
+def _with_absolute_refs(subschema: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = subschema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        return {**subschema, "$ref": f"urn:legacy-stt:schema:legacy-request{ref}"}
+    return subschema
+
+
+def family_of_model(model: str) -> LegacyFamily | None:
+    """The legacy family a model id belongs to, including models of plug-in model adapters."""
+    for family in legacy_families():
+        if model in family.models:
+            return family
+    from .registry import default_registry
+
+    adapter = default_registry.adapter_for_legacy_model(model)
+    if adapter is not None:
+        for family in legacy_families():
+            if family.name == adapter.input_family:
+                return family
+    return None
+
+
+def _known_legacy_models() -> list[str]:
+    from .registry import default_registry
+
+    models = [model for family in legacy_families() for model in family.models]
+    models += [model for model in default_registry.legacy_models() if model not in models]
+    return models
+
+
+# --------------------------------------------------------------------------
+# schema errors in plain words
+
+
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def _member_name(path: Any) -> str:
+    """How a message names the value at ``path``: `diarize`, item 1 of `tag`, ..."""
+    parts = list(path)
+    if not parts:
+        return "the payload"
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name = f"item {part} of {name}" if name else f"item {part}"
+        else:
+            name = f"`{part}`" if not name else f"`{part}` of {name}"
+    return name
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _expected_types(schema: Mapping[str, Any]) -> str:
+    """'a string or a list of strings' for the schema's accepted shapes."""
+    if "anyOf" in schema:
+        return " or ".join(_expected_types(branch) for branch in schema["anyOf"])
+    kinds = schema.get("type")
+    if kinds is None:
+        return "a valid value"
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    words = []
+    for kind in kinds:
+        if (
+            kind == "array"
+            and isinstance(schema.get("items"), Mapping)
+            and "type" in schema["items"]
+        ):
+            item_type = schema["items"]["type"]
+            item_word = {
+                "string": "strings",
+                "number": "numbers",
+                "integer": "whole numbers",
+                "object": "objects",
+            }.get(item_type if isinstance(item_type, str) else "", "values")
+            words.append(f"a list of {item_word}")
+        else:
+            words.append(_TYPE_WORDS.get(kind, kind))
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _problem_from_error(error: ValidationError) -> Problem:
+    from jsonschema.exceptions import best_match
+
+    pointer = _pointer(error.absolute_path)
+    name = _member_name(error.absolute_path)
+    keyword = error.validator
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if keyword in ("anyOf", "oneOf") and error.context:
+        # If some alternative matched the value's shape and failed deeper (a list with a bad
+        # item), that deeper error is the real defect; otherwise the shape itself is wrong.
+        deeper = [sub for sub in error.context if len(sub.relative_path) > 0]
+        if deeper:
+            return _problem_from_error(best_match(deeper))
+        message = f"{name} must be {_expected_types(schema)}; got {describe_value(instance)}"
+        return Problem(pointer, message, "schema.type")
+    if keyword == "type":
+        message = f"{name} must be {_expected_types(schema)}; got {describe_value(instance)}"
+    elif keyword == "enum":
+        choices = [str(choice) for choice in error.validator_value]
+        message = f"{name} must be one of {format_choices(choices)}; got {describe_value(instance)}"
+        if isinstance(instance, str):
+            suggestion = did_you_mean(instance, choices)
+            if suggestion:
+                message += f" (did you mean {suggestion!r}?)"
+    elif keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "a member"
+        pointer = f"{pointer}/{missing}"
+        message = f"{name} is missing its required member `{missing}`"
+    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        relation = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }[keyword]
+        message = (
+            f"{name} must be {relation} {error.validator_value}; got {describe_value(instance)}"
+        )
+    else:
+        message = f"{name}: {error.message}"
+    return Problem(pointer, message, f"schema.{keyword}")
+
+
+# --------------------------------------------------------------------------
+# the checks
+
+
+def _check_url(url: Any, problems: list[Problem]) -> None:
+    if not isinstance(url, str):
+        return  # the schema reports the type
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(
+            Problem(
+                "/url",
+                f"`url` must be an http(s) address of the audio file, such as https://example.com/call.mp3; got {describe_value(url)}",
+                "url-format",
+            )
+        )
+
+
+def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
+    """Check a legacy JSON ``audio`` object; True if its bytes can be sent."""
+    if isinstance(audio, str):
+        kind = "a data URI" if audio.startswith("data:") else "a string (base64?)"
+        problems.append(
+            Problem(
+                "/audio",
+                f"`audio` is {kind}: embedding audio in the JSON body is not part of the API. "
+                "Pass the file separately (audio=path, bytes or a binary file) so it is uploaded as multipart",
+                "audio-embedded",
+            )
+        )
+        return False
+    if not isinstance(audio, Mapping):
+        problems.append(
+            Problem(
+                "/audio",
+                f"`audio` must be an uploaded file object with a `buffer`; got {describe_value(audio)}. "
+                "Pass the file separately (audio=...) instead",
+                "audio-object",
+            )
+        )
+        return False
+    buffer = audio.get("buffer")
+    if (
+        not isinstance(buffer, Mapping)
+        or buffer.get("type") != "Buffer"
+        or not isinstance(buffer.get("data"), list)
+    ):
+        problems.append(
+            Problem(
+                "/audio/buffer",
+                'the `audio` object carries no bytes: `buffer` must be {"type": "Buffer", "data": [0-255, ...]}. '
+                "Pass the file separately (audio=path, bytes or a binary file) instead",
+                "audio-buffer",
+            )
+        )
+        return False
+    data = buffer["data"]
+    for index, value in enumerate(data):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+            problems.append(
+                Problem(
+                    f"/audio/buffer/data/{index}",
+                    f"every byte of `audio.buffer.data` must be a whole number from 0 to 255; got {describe_value(value)}",
+                    "audio-buffer",
+                )
+            )
+            return False
+    if not data:
+        problems.append(
+            Problem("/audio/buffer/data", "the embedded audio is empty (no bytes)", "audio-empty")
+        )
+        return False
+    for member in ("mimetype", "originalname"):
+        if member in audio and not isinstance(audio[member], str):
+            problems.append(
+                Problem(
+                    f"/audio/{member}",
+                    f"`{member}` must be a string; got {describe_value(audio[member])}",
+                    "schema.type",
+                )
+            )
+            return False
+    return True
+
+
+def _unknown_parameter_notice(key: str, model: str, family: LegacyFamily) -> ParameterNotice:
+    pointer = _pointer([key])
+    suggestion = did_you_mean(key, sorted(family.parameters | INPUT_MEMBERS))
+    message = f"unknown parameter `{key}` is not sent to {model}"
+    if suggestion:
+        message += f": did you mean `{suggestion}`? Rename `{key}` -> `{suggestion}`"
+    else:
+        owners = [
+            other.title
+            for other in legacy_families()
+            if other is not family and key in other.parameters
+        ]
+        if owners:
+            message += f": `{key}` is a parameter of {owners[0]}, not of {family.title}; remove it"
+        else:
+            message += "; remove it"
+    return ParameterNotice(
+        pointer, message, "unknown-parameter", deprecations.UnknownParameterWarning
+    )
+
+
+def inspect_payload(payload: Any, *, upload_given: bool = False) -> PayloadReport:
+    """Check a legacy payload and report everything found; never raises for bad input.
+
+    ``upload_given`` says whether the audio comes separately (as the
+    ``audio=`` argument, or a multipart file part) rather than in the payload.
+    """
+    problems: list[Problem] = []
+    notices: list[ParameterNotice] = []
+    if not isinstance(payload, Mapping):
+        problems.append(
+            Problem(
+                "",
+                f"a payload must be a JSON object of parameters; got {describe_value(payload)}",
+                "not-an-object",
+            )
+        )
+        return PayloadReport(None, None, {}, problems, notices)
+
+    model = payload.get("model")
+    if "model" not in payload:
+        problems.append(
+            Problem(
+                "/model",
+                '`model` is required: name the model to run, for example "#g1_nova-2-general"',
+                "missing-model",
+            )
+        )
+        return PayloadReport(None, None, {}, problems, notices)
+    if not isinstance(model, str):
+        problems.append(
+            Problem(
+                "/model", f"`model` must be a string; got {describe_value(model)}", "schema.type"
+            )
+        )
+        return PayloadReport(None, None, {}, problems, notices)
+    family = family_of_model(model)
+    if family is None:
+        known = _known_legacy_models()
+        message = suggest_model(f"unknown model {model!r}", model, known)
+        problems.append(Problem("/model", message, "unknown-model"))
+        return PayloadReport(model, None, {}, problems, notices)
+
+    # A plug-in's model id is not in the schema's enum; the registry vouched for it, so the
+    # parameters are checked as if a model of the family had been named.
+    checked = payload if model in family.models else {**payload, "model": family.models[0]}
+    if not family.validator.is_valid(checked):
+        problems.extend(
+            _problem_from_error(error) for error in family.validator.iter_errors(checked)
+        )
+
+    has_url = "url" in payload
+    embedded = payload.get("audio") if "audio" in payload else None
+    if "url" in payload:
+        _check_url(payload["url"], problems)
+    embedded_ok = "audio" in payload and _check_embedded_audio(payload["audio"], problems)
+    if not has_url and not upload_given and "audio" not in payload:
+        problems.append(Problem("", "provide either `url` or an uploaded `audio`", "missing-input"))
+    elif has_url and (upload_given or "audio" in payload):
+        problems.append(
+            Problem(
+                "",
+                "give either `url` or an uploaded `audio`, not both: the service would have to pick one",
+                "conflicting-input",
+            )
+        )
+    elif upload_given and "audio" in payload:
+        problems.append(
+            Problem(
+                "/audio",
+                "the audio is given twice: in the payload's `audio` member and as a separate upload; keep one",
+                "conflicting-input",
+            )
+        )
+
+    params: dict[str, Any] = {}
+    for key, value in payload.items():
+        if key == "audio":
+            continue
+        if key in family.parameters or key in INPUT_MEMBERS:
+            params[key] = value
+        else:
+            notices.append(_unknown_parameter_notice(key, model, family))
+    problems.sort(key=lambda problem: problem.pointer)
+    return PayloadReport(
+        model, family, params, problems, notices, embedded if embedded_ok else None
+    )
+
+
+def validate(payload: Any, audio: Any = None, *, strict: bool = False) -> None:
+    """Check a legacy payload; return ``None`` or raise ``PayloadError``.
+
+    ``audio`` is the separately uploaded file, if any (only its presence
+    matters here). Unknown parameters are reported as
+    ``UnknownParameterWarning`` with a suggestion for near misses; with
+    ``strict=True`` they are errors too.
+    """
+    inspect_payload(payload, upload_given=audio is not None).raise_or_warn(strict=strict)
