@@ -1,0 +1,262 @@
+"""The ``legacy-stt`` command. Thin: it parses arguments, calls the library, prints.
+
+Exit status: 0 success; 1 the payload was rejected or the job failed;
+2 usage errors and input files that cannot be read; 130 interrupted.
+Errors are one line on standard error, never a traceback; warnings are
+``legacy-stt: warning: ...`` lines on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from .. import __version__
+from ..exceptions import LegacySTTError, PayloadError
+
+__all__ = ["main"]
+
+PROG = "legacy-stt"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# The emulator needs some bearer key; this one is not a secret.
+_EMULATOR_KEY = "emulator-key"
+
+
+class _UsageError(Exception):
+    """Bad arguments or unreadable input: exit status 2."""
+
+
+def _error(message: str, stream: TextIO) -> None:
+    print(f"{PROG}: error: {message}", file=stream)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, PayloadError):
+        problems = [
+            problem.message if problem.code == "not-json" else str(problem)
+            for problem in error.problems
+        ]
+        text = (
+            problems[0]
+            if len(problems) == 1
+            else f"{len(problems)} problems: " + "; ".join(problems)
+        )
+        source = getattr(error, "source", None)
+        return f"{source}: {text}" if source else text
+    return " ".join(str(error).split())
+
+
+@contextlib.contextmanager
+def _warnings_to(stream: TextIO) -> Iterator[None]:
+    """Print each distinct warning once as a plain line (no file:line of library internals)."""
+    seen = set()
+
+    def show(
+        message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+    ) -> None:
+        text = str(message)
+        if text not in seen:
+            seen.add(text)
+            print(f"{PROG}: warning: {text}", file=stream)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = show
+        yield
+
+
+def _read_payload(path: str) -> Any:
+    """The JSON payload in ``path`` (``-`` is standard input)."""
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except FileNotFoundError:
+        raise _UsageError(f"payload file not found: {path}") from None
+    except IsADirectoryError:
+        raise _UsageError(f"payload path is a directory: {path}") from None
+    except UnicodeDecodeError:
+        raise PayloadError.single(
+            "", "not UTF-8 text, so it cannot hold a JSON payload", "not-json"
+        ) from None
+    except OSError as error:
+        raise _UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PayloadError.single(
+            "",
+            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            "not-json",
+        ) from None
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Run legacy POST /v1/stt speech-to-text payloads on the AI/ML API's two-step API.",
+        epilog="The API key is read from AIML_API_KEY and the base URL from AIML_API_BASE_URL.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log requests to standard error (keys masked)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    transcribe = commands.add_parser(
+        "transcribe",
+        help="transcribe a legacy payload and print the legacy response body",
+        description="Check a legacy payload, run it on the two-step API and print the body the legacy endpoint would have returned.",
+    )
+    transcribe.add_argument(
+        "payload", metavar="PAYLOAD", help="legacy JSON payload file ('-' reads standard input)"
+    )
+    transcribe.add_argument(
+        "--audio", metavar="FILE", help="audio file to upload (for payloads without a url)"
+    )
+    _add_service_options(transcribe)
+
+    result = commands.add_parser(
+        "result",
+        help="fetch the legacy response body of a job created earlier",
+        description="Pick up a job by its generation id (for example after a poll timeout) and print its legacy response body.",
+    )
+    result.add_argument("generation_id", metavar="GENERATION_ID")
+    result.add_argument("--model", help="model the job ran on, if its result shape does not tell")
+    result.add_argument(
+        "--no-wait", action="store_true", help="ask once; exit 1 if the job is not finished"
+    )
+    _add_service_options(result, strict=False)
+    return parser
+
+
+def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = True) -> None:
+    command.add_argument(
+        "--emulator",
+        action="store_true",
+        help="run against the built-in emulator of the service (offline, no key needed)",
+    )
+    command.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="service base URL (default: AIML_API_BASE_URL or https://api.aimlapi.com)",
+    )
+    command.add_argument(
+        "--poll-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="give up waiting for the job after this long (default 600)",
+    )
+    if strict:
+        command.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse payloads with unknown or dropped parameters instead of warning",
+        )
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    from ..client import Client
+
+    options: dict = {"strict": getattr(args, "strict", False)}
+    if args.poll_timeout is not None:
+        options["poll_timeout"] = args.poll_timeout
+    if args.emulator:
+        from ..testing import Emulator
+
+        with (
+            Emulator(job_duration=0.2) as emulator,
+            Client(_EMULATOR_KEY, base_url=emulator.url, **options) as client,
+        ):
+            yield client
+    else:
+        with Client(base_url=args.base_url, **options) as client:
+            yield client
+
+
+def _print_json(body: Any, stream: TextIO) -> None:
+    json.dump(body, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def _check_audio_path(audio: str | None) -> None:
+    if audio is not None and not os.path.exists(audio):
+        raise _UsageError(f"audio file not found: {audio}")
+    if audio is not None and os.path.isdir(audio):
+        raise _UsageError(f"audio path is a directory: {audio}")
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.command == "transcribe":
+        try:
+            payload = _read_payload(args.payload)
+            _check_audio_path(args.audio)
+            with _client(args) as client:
+                generation_id = client.submit(payload, args.audio)
+                logging.getLogger(__name__).info("job %s created", generation_id)
+                _print_json(client.result(generation_id), out)
+        except PayloadError as error:
+            error.source = "standard input" if args.payload == "-" else args.payload  # type: ignore[attr-defined]
+            raise
+        return EXIT_OK
+    if args.command == "result":
+        with _client(args) as client:
+            body = client.result(args.generation_id, wait=not args.no_wait, model=args.model)
+        if body is None:
+            _error(f"job {args.generation_id} is not finished yet", sys.stderr)
+            return EXIT_FAILED
+        _print_json(body, out)
+        return EXIT_OK
+    raise _UsageError("no command given; try 'legacy-stt --help'")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    err = sys.stderr
+    if args.verbose:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=err, format=f"{PROG}: %(levelname)s %(name)s: %(message)s"
+        )
+    try:
+        with _warnings_to(err):
+            return _run(args, sys.stdout)
+    except _UsageError as error:
+        _error(str(error), err)
+        return EXIT_USAGE
+    except LegacySTTError as error:
+        _error(_one_line(error), err)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _error("interrupted", err)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); nothing more to say
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter from complaining at exit
+        return EXIT_OK
+    except Exception as error:  # a bug: still one line, with the traceback only when asked for
+        if args.verbose:
+            logging.getLogger(__name__).exception("unexpected error")
+        _error(
+            f"unexpected {type(error).__name__}: {_one_line(error)} (a bug in legacy-stt; run with -v for details)",
+            err,
+        )
+        return EXIT_FAILED

@@ -1,0 +1,5 @@
+"""``python -m legacy_stt.cli``."""
+
+from . import main
+
+raise SystemExit(main())
