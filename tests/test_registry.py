@@ -1,0 +1,166 @@
+"""Model adapter registry: entry-point discovery (lazy, once), registration, broken plug-ins."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+import textwrap
+from collections.abc import Iterator
+
+import pytest
+
+import legacy_stt
+from legacy_stt import ModelAdapter, PayloadError, PluginWarning
+from legacy_stt.adapters import ParameterRule, get_adapter
+from legacy_stt.adapters.deepgram import Nova2Adapter, WhisperAdapter
+from legacy_stt.registry import AdapterRegistry, _entry_points
+
+
+def test_builtins_are_declared_as_entry_points_like_any_plug_in() -> None:
+    declared = {entry.name: entry.value for entry in _entry_points("legacy_stt.adapters")}
+    assert declared["nova-2"] == "legacy_stt.adapters.deepgram:Nova2Adapter"
+    assert declared["whisper"] == "legacy_stt.adapters.deepgram:WhisperAdapter"
+
+
+def test_models_resolve_to_their_family() -> None:
+    assert isinstance(get_adapter("#g1_nova-2-medical"), Nova2Adapter)
+    assert isinstance(get_adapter("#g1_whisper-tiny"), WhisperAdapter)
+    assert get_adapter("#g1_nova-2-medical") is get_adapter(
+        "#g1_nova-2-video"
+    )  # one instance per adapter
+
+
+def test_unknown_model_is_a_payload_error_with_did_you_mean() -> None:
+    with pytest.raises(PayloadError) as caught:
+        get_adapter("#g1_nova-2-generall")
+    assert "did you mean '#g1_nova-2-general'?" in str(caught.value)
+    with pytest.raises(PayloadError) as caught:
+        get_adapter("nothing-like-it")
+    assert "#g1_whisper-base" in str(caught.value)
+
+
+class AcmeAdapter(ModelAdapter):
+    name = "acme"
+    legacy_models = ("acme/asr-1",)
+    target_models = ("acme/asr-1",)
+    parameter_rules = (
+        ParameterRule("diarize", "speakers"),
+        ParameterRule("punctuate", None, note="acme always punctuates"),
+    )
+
+
+def test_register_adapter_adds_models_and_validation_accepts_them() -> None:
+    registry = legacy_stt.registry.default_registry
+    try:
+        legacy_stt.register_adapter(AcmeAdapter)
+        assert isinstance(get_adapter("acme/asr-1"), AcmeAdapter)
+        assert (
+            legacy_stt.validate(
+                {"model": "acme/asr-1", "url": "https://example.com/a.mp3", "diarize": True}
+            )
+            is None
+        )
+        with pytest.raises(ValueError, match="already registered"):
+            legacy_stt.register_adapter(AcmeAdapter)
+    finally:
+        registry.unregister("acme")
+    with pytest.raises(PayloadError):
+        get_adapter("acme/asr-1")
+
+
+def test_register_refuses_what_is_not_a_model_adapter() -> None:
+    with pytest.raises(TypeError, match=r"not a legacy_stt\.adapters\.ModelAdapter"):
+        AdapterRegistry(group=None).register(object())
+
+
+def test_table_rows_rename_and_drop_with_notices() -> None:
+    translation = AcmeAdapter().translate_request(
+        {
+            "model": "acme/asr-1",
+            "url": "https://example.com/a.mp3",
+            "diarize": True,
+            "punctuate": True,
+            "numerals": True,
+        },
+        model="acme/asr-1",
+    )
+    assert translation.body == {
+        "model": "acme/asr-1",
+        "url": "https://example.com/a.mp3",
+        "speakers": True,
+    }
+    codes = {notice.pointer: notice.code for notice in translation.notices}
+    assert codes == {
+        "/diarize": "parameter-renamed",
+        "/punctuate": "parameter-dropped",
+        "/numerals": "parameter-dropped",
+    }
+    dropped = next(n for n in translation.notices if n.pointer == "/punctuate")
+    assert "acme always punctuates" in dropped.message and "acme/asr-1" in dropped.message
+
+
+@pytest.fixture
+def plugin_path(tmp_path: pathlib.Path) -> Iterator[pathlib.Path]:
+    """A directory on sys.path holding installed distributions (real dist-info folders)."""
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield tmp_path
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in ("good_stt_plugin",):
+            sys.modules.pop(name, None)
+
+
+def install_distribution(
+    root: pathlib.Path, name: str, entry_points: str, module: str = "", source: str = ""
+) -> None:
+    info = root / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(textwrap.dedent(entry_points))
+    if module:
+        (root / f"{module}.py").write_text(textwrap.dedent(source))
+
+
+def test_broken_plug_in_is_reported_by_name_and_the_others_still_work(
+    plugin_path: pathlib.Path,
+) -> None:
+    install_distribution(
+        plugin_path,
+        "broken_stt_plugin",
+        "[legacy_stt.adapters]\nbroken = no_such_module_xyz:Adapter\n",
+    )
+    install_distribution(
+        plugin_path,
+        "good_stt_plugin",
+        "[legacy_stt.adapters]\ngood = good_stt_plugin:GoodAdapter\n",
+        module="good_stt_plugin",
+        source="""
+        from legacy_stt import ModelAdapter
+        class GoodAdapter(ModelAdapter):
+            name = "good"
+            legacy_models = target_models = ("good/model",)
+        """,
+    )
+    registry = AdapterRegistry()
+    with pytest.warns(PluginWarning, match="'broken'.*no_such_module_xyz"):
+        names = {adapter.name for adapter in registry.adapters()}
+    assert {"nova-2", "whisper", "good"} <= names
+    assert "broken" in registry.broken and "ModuleNotFoundError" in registry.broken["broken"]
+    assert registry.adapter_for_target("good/model").name == "good"
+    with pytest.raises(PayloadError, match="failed to load: broken"):
+        registry.adapter_for_target("missing/model")
+
+
+def test_discovery_happens_once(plugin_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = legacy_stt.registry._entry_points
+    monkeypatch.setattr(
+        legacy_stt.registry, "_entry_points", lambda group: calls.append(group) or real(group)
+    )
+    registry = AdapterRegistry()
+    assert calls == []  # nothing is loaded until a lookup needs it
+    registry.adapter_for_target("#g1_nova-2-general")
+    registry.adapter_for_target("#g1_whisper-base")
+    registry.adapters()
+    assert calls == ["legacy_stt.adapters"]
