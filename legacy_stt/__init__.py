@@ -11,10 +11,10 @@ See ``Client`` for the full interface and ``legacy_stt.testing`` for the
 emulator to test against.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .adapters import ModelAdapter, ParameterRule
-from .api import stt
-from .client import Client
 from .deprecations import (
     ConflictingParameterWarning,
     DroppedParameterWarning,
@@ -43,6 +43,25 @@ from .exceptions import (
 from .polling import PollPolicy
 from .registry import get_adapter, register_adapter
 from .validation import validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .api import stt
+    from .client import Client
+
+# The client needs `requests` (about 0.1 s to import); `legacy-stt check` and
+# `validate` do not, so the client side is imported on first use.
+_LAZY = {"Client": ".client", "stt": ".api"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip this hook
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "__version__",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Sequence
 
 
@@ -12,7 +13,12 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.75) -> 
     Case and ``-``/``_`` differences count as exact matches, so ``Diarize``
     and ``multi-channel`` find ``diarize`` and ``multi_channel``.
     """
-    pool = list(candidates)
+    return _closest(word, tuple(candidates), cutoff)
+
+
+# Linting a corpus meets the same typo in many files; difflib is the slow part of a finding.
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, pool: tuple[str, ...], cutoff: float) -> str | None:
 
     def folded(text: str) -> str:
         return text.lower().replace("-", "_")

@@ -16,7 +16,6 @@ as "not finished yet", with one ``UnknownStatusWarning`` per job.
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import logging
 import random
 import time
@@ -116,8 +115,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime  # only HTTP-dates need it
+
         try:
-            when = email.utils.parsedate_to_datetime(value)
+            when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
         if when is None:  # pragma: no cover - older Pythons returned None

@@ -15,7 +15,7 @@ import functools
 import json
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
     from jsonschema.protocols import Validator
@@ -124,3 +124,104 @@ def build_validator(schema: Mapping[str, Any]) -> Validator:
 
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, registry=_registry())
+
+
+# Keywords whose meaning is the same in Draft 7 (what fastjsonschema compiles) and in
+# Draft 2020-12 (what the schema files are written in). A schema using anything else
+# is checked by jsonschema only.
+_PORTABLE_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "items",
+        "anyOf",
+        "allOf",
+        "oneOf",
+        "not",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "pattern",
+        "required",
+        "properties",
+        # annotations: no effect on validity (formats are not asserted by either)
+        "title",
+        "description",
+        "default",
+        "examples",
+        "format",
+        "$comment",
+    }
+)
+
+
+def inline_local_refs(schema: Any, document: Mapping[str, Any]) -> Any:
+    """``schema`` with every ``#/...`` reference into ``document`` replaced by its target."""
+    if isinstance(schema, Mapping):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = document
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            rest = {key: value for key, value in schema.items() if key != "$ref"}
+            inlined = inline_local_refs(target, document)
+            return {**inlined, **inline_local_refs(rest, document)} if rest else inlined
+        return {key: inline_local_refs(value, document) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [inline_local_refs(item, document) for item in schema]
+    return schema
+
+
+def _portable(schema: Any) -> bool:
+    if isinstance(schema, list):
+        return all(_portable(item) for item in schema)
+    if not isinstance(schema, Mapping):
+        return isinstance(schema, bool)
+    for key, value in schema.items():
+        if key not in _PORTABLE_KEYWORDS:
+            return False
+        if key == "properties":
+            nested: list[Any] = list(value.values())
+        elif key in ("items", "not") or key.endswith("Of"):
+            nested = [value]
+        else:
+            continue
+        if not all(_portable(sub) for sub in nested):
+            return False
+    return True
+
+
+def fast_validity_check(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    """A compiled yes/no check for a self-contained schema, or ``None`` if there is none.
+
+    fastjsonschema turns the schema into Python code, which answers "is it
+    valid?" many times faster than jsonschema's interpreter; that is what
+    makes checking thousands of payloads cheap. It only answers yes or no:
+    jsonschema stays the reference for what is wrong. ``None`` when the
+    schema uses a keyword outside the portable set (or fastjsonschema is
+    missing), so callers fall back to jsonschema.
+    """
+    if not _portable(schema):
+        return None
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    compiled = fastjsonschema.compile(
+        {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}, use_formats=False
+    )
+
+    def check(instance: Any) -> bool:
+        try:
+            compiled(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return check

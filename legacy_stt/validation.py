@@ -17,15 +17,16 @@ suggestion) and not sent.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 from . import deprecations
 from ._text import describe_value, did_you_mean, format_choices, suggest_model
 from .exceptions import PayloadError, Problem
-from .schema import load_schema
+from .schema import inline_local_refs, load_schema
 
 if TYPE_CHECKING:  # pragma: no cover
     from jsonschema.exceptions import ValidationError
@@ -76,18 +77,43 @@ class ParameterNotice:
 
 @dataclass(frozen=True)
 class LegacyFamily:
-    """The models of one parameter vocabulary in the legacy request, and its validator."""
+    """The models of one parameter vocabulary in the legacy request, and how to check them.
+
+    ``schema`` is self-contained (no references). ``is_valid`` answers
+    yes/no through a compiled check; ``validator`` (jsonschema, built on
+    first use) explains failures. Both are built at most once per process.
+    """
 
     name: str
     models: tuple[str, ...]
     parameters: frozenset[str]
     #: Schema of every member the family declares (``url`` included, ``audio`` not), by name.
     properties: Mapping[str, Mapping[str, Any]] = field(repr=False, compare=False)
-    validator: Validator = field(repr=False, compare=False)
+    schema: Mapping[str, Any] = field(repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return _FAMILY_TITLES.get(self.name, f"the {self.name} models")
+
+    @functools.cached_property
+    def validator(self) -> Validator:
+        # The family schema is self-contained and derived from a shipped schema that the
+        # test suite checks, so it needs neither a registry nor a check_schema here.
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema)
+
+    @functools.cached_property
+    def _fast_check(self) -> Callable[[Any], bool]:
+        from .schema import fast_validity_check
+
+        return fast_validity_check(self.schema) or self.validator.is_valid
+
+    def is_valid(self, payload: Any) -> bool:
+        return self._fast_check(payload)
+
+    def errors(self, payload: Any) -> Iterator[ValidationError]:
+        return self.validator.iter_errors(payload)
 
 
 @dataclass
@@ -130,8 +156,6 @@ def legacy_families() -> tuple[LegacyFamily, ...]:
     checked by them too, because its published shape (a server-side upload
     record) is not what legacy JSON callers embedded.
     """
-    from .schema import build_validator
-
     schema = load_schema("legacy-request")
     defs = schema["$defs"]
     by_family: dict[str, dict[str, Any]] = {}
@@ -148,31 +172,24 @@ def legacy_families() -> tuple[LegacyFamily, ...]:
     families = []
     for family, entry in by_family.items():
         properties = {**defs[entry["ref"].rsplit("/", 1)[-1]]["properties"], **entry["properties"]}
-        family_schema = {
-            "$ref": f"urn:legacy-stt:schema:legacy-request{entry['ref']}",
-            "properties": {
-                name: _with_absolute_refs(subschema)
-                for name, subschema in entry["properties"].items()
+        family_schema = inline_local_refs(
+            {
+                "allOf": [{"$ref": entry["ref"]}],
+                "properties": entry["properties"],
+                "required": ["model"],
             },
-            "required": ["model"],
-        }
+            schema,
+        )
         families.append(
             LegacyFamily(
                 name=family,
                 models=tuple(defs[entry["model_ref"]]["enum"]),
                 parameters=frozenset(set(properties) - INPUT_MEMBERS),
                 properties=properties,
-                validator=build_validator(family_schema),
+                schema=family_schema,
             )
         )
     return tuple(families)
-
-
-def _with_absolute_refs(subschema: Mapping[str, Any]) -> Mapping[str, Any]:
-    ref = subschema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#"):
-        return {**subschema, "$ref": f"urn:legacy-stt:schema:legacy-request{ref}"}
-    return subschema
 
 
 def family_of_model(model: str) -> LegacyFamily | None:
@@ -309,9 +326,15 @@ def _problem_from_error(error: ValidationError) -> Problem:
 # the checks
 
 
+# Most URLs are plainly fine; urlsplit (the slow, exact check) is for the rest.
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][^\s]*)?\Z")
+
+
 def _check_url(url: Any, problems: list[Problem]) -> None:
     if not isinstance(url, str):
         return  # the schema reports the type
+    if _PLAIN_HTTP_URL.match(url):
+        return
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(
@@ -390,8 +413,67 @@ def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
     return True
 
 
+def _exact_model_fix(model: str, known: list[str]) -> str | None:
+    """The known model id a near-miss was meant to be, when the mistake is a known pattern.
+
+    Real callers drop the leading ``#``, or ``#g1_``, add a vendor prefix
+    (``deepgram/``), or leave the variant off (``nova-2``).
+    """
+    written = model.strip()
+    bare = written.lower().lstrip("#")
+    bare = bare[3:] if bare.startswith("g1_") else bare
+    vendor, _, rest = bare.partition("/")
+    if rest and not any(name.startswith(f"{vendor}/") for name in known):
+        bare = rest  # a vendor prefix the service does not use
+    candidates = [f"#{written}", f"#g1_{bare}", f"#g1_{bare}-general", bare]
+    candidates += [name for name in known if "/" in name and name.endswith(f"/{bare}")]
+    for candidate in candidates:
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _unknown_model_message(model: str) -> str:
+    from .registry import default_registry
+
+    known = _known_legacy_models()
+    fix = _exact_model_fix(model, known)
+    if fix is not None:
+        return f"unknown model {model!r}: write {fix!r}"
+    bare = model.strip().lower().rsplit("/", 1)[-1]
+    if bare in default_registry.target_models() and bare not in known:
+        return (
+            f"unknown model {model!r}: {bare!r} is a model of the two-step API that legacy payloads "
+            f"cannot name. Keep a legacy model (such as '#g1_nova-2-general') and move it to {bare} "
+            f"with target={bare!r} (Client(target=...) or --target {bare})"
+        )
+    return suggest_model(f"unknown model {model!r}", model, known)
+
+
+#: Options of OpenAI's own transcription API that the legacy endpoint never took.
+OPENAI_API_ONLY = frozenset(
+    {"response_format", "timestamp_granularities", "chunking_strategy", "include", "stream"}
+)
+
+
 def _unknown_parameter_notice(key: str, model: str, family: LegacyFamily) -> ParameterNotice:
     pointer = _pointer([key])
+    if key == "file":
+        return ParameterNotice(
+            pointer,
+            f"`file` is not an upload field of {model}: legacy payloads upload the audio as `audio` "
+            "(only the OpenAI models' create endpoint names it `file`). Rename `file` -> `audio`",
+            "upload-field",
+            deprecations.UnknownParameterWarning,
+        )
+    if key in OPENAI_API_ONLY:
+        return ParameterNotice(
+            pointer,
+            f"`{key}` is an option of OpenAI's own transcription API, not of {model}: it is not "
+            "sent, and the answer keeps the legacy JSON shape; remove it",
+            "openai-parameter",
+            deprecations.UnknownParameterWarning,
+        )
     suggestion = did_you_mean(key, sorted(family.parameters | INPUT_MEMBERS))
     message = f"unknown parameter `{key}` is not sent to {model}"
     if suggestion:
@@ -411,11 +493,16 @@ def _unknown_parameter_notice(key: str, model: str, family: LegacyFamily) -> Par
     )
 
 
-def inspect_payload(payload: Any, *, upload_given: bool = False) -> PayloadReport:
+def inspect_payload(
+    payload: Any, *, upload_given: bool = False, also_known: Collection[str] = ()
+) -> PayloadReport:
     """Check a legacy payload and report everything found; never raises for bad input.
 
     ``upload_given`` says whether the audio comes separately (as the
     ``audio=`` argument, or a multipart file part) rather than in the payload.
+    ``also_known`` are further parameter names to accept and keep (the
+    target model's own names, when the payload is being moved to it); the
+    target's model adapter and schema check their values.
     """
     problems: list[Problem] = []
     notices: list[ParameterNotice] = []
@@ -448,18 +535,14 @@ def inspect_payload(payload: Any, *, upload_given: bool = False) -> PayloadRepor
         return PayloadReport(None, None, {}, problems, notices)
     family = family_of_model(model)
     if family is None:
-        known = _known_legacy_models()
-        message = suggest_model(f"unknown model {model!r}", model, known)
-        problems.append(Problem("/model", message, "unknown-model"))
+        problems.append(Problem("/model", _unknown_model_message(model), "unknown-model"))
         return PayloadReport(model, None, {}, problems, notices)
 
     # A plug-in's model id is not in the schema's enum; the registry vouched for it, so the
     # parameters are checked as if a model of the family had been named.
     checked = payload if model in family.models else {**payload, "model": family.models[0]}
-    if not family.validator.is_valid(checked):
-        problems.extend(
-            _problem_from_error(error) for error in family.validator.iter_errors(checked)
-        )
+    if not family.is_valid(checked):
+        problems.extend(_problem_from_error(error) for error in family.errors(checked))
 
     has_url = "url" in payload
     embedded = payload.get("audio") if "audio" in payload else None
@@ -489,7 +572,7 @@ def inspect_payload(payload: Any, *, upload_given: bool = False) -> PayloadRepor
     for key, value in payload.items():
         if key == "audio":
             continue
-        if key in family.parameters or key in INPUT_MEMBERS:
+        if key in family.parameters or key in INPUT_MEMBERS or key in also_known:
             params[key] = value
         else:
             notices.append(_unknown_parameter_notice(key, model, family))

@@ -24,12 +24,15 @@ def load_example(relative: str) -> dict[str, Any]:
 
 
 def valid_examples() -> list[pathlib.Path]:
-    return sorted((EXAMPLES / "valid").glob("*.json"))
+    """Complete JSON payloads (valid/) and the form fields of multipart uploads (uploads/)."""
+    return sorted((EXAMPLES / "valid").glob("*.json")) + sorted(
+        (EXAMPLES / "uploads").glob("*.json")
+    )
 
 
 def audio_for(example: pathlib.Path) -> Any:
     """The audio an example needs: upload examples get the bundled WAV (stereo for multichannel)."""
-    if not example.stem.endswith("-upload"):
+    if example.parent.name != "uploads":
         return None
     payload = json.loads(example.read_text())
     name = "beeps-stereo.wav" if payload.get("multi_channel") else "beeps.wav"

@@ -70,7 +70,7 @@ def test_transcribe_on_the_emulator_prints_the_legacy_body() -> None:
 def test_transcribe_uploads_an_audio_file() -> None:
     result = run(
         "transcribe",
-        str(EXAMPLES / "valid" / "nova-2-phonecall-upload.json"),
+        str(EXAMPLES / "uploads" / "nova-2-phonecall.json"),
         "--audio",
         str(EXAMPLES / "audio" / "beeps-stereo.wav"),
         "--emulator",
@@ -100,7 +100,7 @@ def test_warnings_are_plain_lines_on_stderr() -> None:
     [
         ("diarize-not-boolean", "/diarize: `diarize` must be true or false; got the string 'yes'"),
         ("missing-input", "provide either `url` or an uploaded `audio`"),
-        ("model-without-hash", "did you mean '#g1_nova-2-general'?"),
+        ("model-without-hash", "write '#g1_nova-2-general'"),
         ("broken", "not valid JSON (line 4, column 1"),
         ("not-an-object", "must be a JSON object"),
     ],
@@ -137,7 +137,7 @@ def test_several_problems_stay_on_one_line(tmp_path: pathlib.Path) -> None:
         (
             [
                 "transcribe",
-                str(EXAMPLES / "valid" / "whisper-medium-upload.json"),
+                str(EXAMPLES / "uploads" / "whisper-medium.json"),
                 "--audio",
                 "no/such.wav",
             ],

@@ -67,18 +67,54 @@ def test_url_and_upload_together_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "model, suggestion",
+    "model, fix",
     [
         ("g1_nova-2-general", "#g1_nova-2-general"),
         ("whisper-large", "#g1_whisper-large"),
-        ("#g1_nova-2-meetings", "#g1_nova-2-meeting"),
+        ("nova-2", "#g1_nova-2-general"),
+        ("deepgram/nova-2-meeting", "#g1_nova-2-meeting"),
+        ("gpt-4o-transcribe", "openai/gpt-4o-transcribe"),
     ],
 )
-def test_almost_right_model_ids_get_the_exact_fix(model: str, suggestion: str) -> None:
+def test_known_model_id_mistakes_get_the_exact_fix(model: str, fix: str) -> None:
     found = problems_of({"model": model, "url": URL})
-    assert (
-        found["/model"] == f"unknown-model: unknown model {model!r}; did you mean {suggestion!r}?"
+    assert found["/model"] == f"unknown-model: unknown model {model!r}: write {fix!r}"
+
+
+def test_other_near_misses_get_a_did_you_mean() -> None:
+    found = problems_of({"model": "#g1_nova-2-meetings", "url": URL})
+    assert found["/model"] == (
+        "unknown-model: unknown model '#g1_nova-2-meetings'; did you mean '#g1_nova-2-meeting'?"
     )
+
+
+def test_fast_check_agrees_with_jsonschema_on_every_example() -> None:
+    from legacy_stt.validation import family_of_model
+
+    payloads = [
+        load_example(f"{kind}/{p.name}")
+        for kind in ("valid", "uploads", "invalid")
+        for p in sorted((EXAMPLES / kind).glob("*.json"))
+        if p.name != "broken.json"
+    ]
+    payloads += [
+        {"model": "#g1_nova-2-general", "utt_split": True},  # a bool is not a number
+        {"model": "#g1_nova-2-general", "utt_split": 1},
+        {"model": "#g1_nova-2-general", "tag": ["a", 1]},
+        {"model": "#g1_nova-2-general", "custom_topic": ["a", "b"]},
+        {"model": "#g1_nova-2-general", "custom_topic": 3},
+        {"model": "aai/universal", "speakers_expected": 2.5},
+        {"model": "aai/universal", "speakers_expected": None},
+        {"model": "openai/gpt-4o-transcribe", "temperature": "0.2"},
+    ]
+    checked = 0
+    for payload in payloads:
+        family = family_of_model(payload.get("model")) if isinstance(payload, dict) else None
+        if family is None:
+            continue
+        assert family.is_valid(payload) == family.validator.is_valid(payload), payload
+        checked += 1
+    assert checked >= 30
 
 
 def test_unknown_model_without_a_near_miss_lists_the_known_models() -> None:
@@ -210,3 +246,11 @@ def test_families_are_derived_from_the_schema_once() -> None:
     assert (
         deepgram.validator is next(f for f in legacy_families() if f.name == "deepgram").validator
     )
+
+
+def test_family_schemas_are_valid_self_contained_schemas() -> None:
+    from jsonschema import Draft202012Validator
+
+    for family in legacy_families():
+        Draft202012Validator.check_schema(family.schema)
+        assert "$ref" not in json.dumps(family.schema)  # inlined: no registry needed
