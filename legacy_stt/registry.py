@@ -39,6 +39,10 @@ ENTRY_POINT_GROUP = "legacy_stt.adapters"
 _BUILTIN_ENTRY_POINTS = {
     "nova-2": "legacy_stt.adapters.deepgram:Nova2Adapter",
     "whisper": "legacy_stt.adapters.deepgram:WhisperAdapter",
+    "nova-3": "legacy_stt.adapters.nova3:Nova3Adapter",
+    "assemblyai": "legacy_stt.adapters.assemblyai:AssemblyAIAdapter",
+    "openai-transcribe": "legacy_stt.adapters.openai:OpenAITranscribeAdapter",
+    "mai-transcribe": "legacy_stt.adapters.openai:MAITranscribeAdapter",
 }
 
 

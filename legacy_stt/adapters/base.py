@@ -3,7 +3,8 @@
 A *model adapter* knows one family of target models: it turns a checked
 legacy payload into that family's create body, and the family's finished
 result back into the legacy response body. Model adapters are pure: they do
-no I/O, hold no connection and may be shared between threads.
+no I/O (beyond reading the shipped schemas), hold no connection and may be
+shared between threads.
 
 The parameter mapping is data, not code: ``parameter_rules`` is a table of
 ``ParameterRule`` rows (legacy name -> target name, an optional value
@@ -13,9 +14,11 @@ overrides it for what a table cannot say.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, NamedTuple
 
 from ..deprecations import (
     ConflictingParameterWarning,
@@ -24,7 +27,43 @@ from ..deprecations import (
 )
 from ..validation import ParameterNotice
 
-__all__ = ["ParameterRule", "Translation", "ModelAdapter", "passthrough"]
+__all__ = [
+    "ParameterRule",
+    "MappingRow",
+    "Translation",
+    "ModelAdapter",
+    "CannotTranslate",
+    "PartlyTranslated",
+    "passthrough",
+    "honoured_when",
+    "INPUT_FIELDS",
+]
+
+#: Create-schema members that carry the model or the audio, not an option.
+INPUT_FIELDS: frozenset[str] = frozenset({"model", "url", "audio", "file"})
+
+#: For a dropped parameter: whether the target does what ``value`` asks anyway, given the body sent.
+Honoured = Callable[[Any, Mapping[str, Any]], bool]
+
+
+class CannotTranslate(Exception):
+    """Raised by a transform when a value has no equivalent on the target: the parameter is dropped."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PartlyTranslated:
+    """Returned by a transform that can send only part of a value.
+
+    ``value`` is sent; ``lost`` says what was left out and why (it becomes a
+    lossy ``parameter-dropped`` notice).
+    """
+
+    value: Any
+    lost: str
 
 
 @dataclass(frozen=True)
@@ -34,13 +73,19 @@ class ParameterRule:
     ``target`` is the name the target model uses, or ``None`` when the
     target cannot honour the parameter (it is then dropped, with ``note`` as
     the reason). ``transform`` converts the value when the target wants it
-    in another form; ``note`` says what the transform does.
+    in another form (it may raise ``CannotTranslate`` or return
+    ``PartlyTranslated``); ``note`` says what it does. ``honoured`` (dropped
+    rows only) says when the target does what was asked without being told,
+    so dropping loses nothing. ``only_for`` limits the row to some target
+    models; on the others the parameter is dropped.
     """
 
     legacy: str
     target: str | None
     transform: Callable[[Any], Any] | None = field(default=None, compare=False)
     note: str = ""
+    honoured: Honoured | None = field(default=None, compare=False)
+    only_for: tuple[str, ...] = ()
 
     @property
     def dropped(self) -> bool:
@@ -50,10 +95,41 @@ class ParameterRule:
     def renamed(self) -> bool:
         return self.target is not None and self.target != self.legacy
 
+    @property
+    def kind(self) -> str:
+        """``"dropped"``, ``"transformed"``, ``"renamed"`` or ``"passed"`` (for docs and ``legacy-stt models``)."""
+        if self.target is None:
+            return "dropped"
+        if self.transform is not None:
+            return "transformed"
+        return "renamed" if self.renamed else "passed"
+
+
+class MappingRow(NamedTuple):
+    """One parameter table row as plain data: what docs and ``legacy-stt models`` show."""
+
+    legacy: str
+    target: str | None
+    kind: str
+    note: str
+
 
 def passthrough(*names: str) -> tuple[ParameterRule, ...]:
     """Rows for parameters the target takes under the same name, unchanged."""
     return tuple(ParameterRule(name, name) for name in names)
+
+
+def honoured_when(
+    value: Any = True, condition: Callable[[Mapping[str, Any]], bool] | None = None
+) -> Honoured:
+    """An ``honoured`` check: the legacy value is ``value`` (and ``condition`` holds for the body)."""
+
+    def check(given: Any, body: Mapping[str, Any]) -> bool:
+        # `type` too, so that 1 is not taken for True
+        same = type(given) is type(value) and given == value
+        return same and (condition is None or condition(body))
+
+    return check
 
 
 @dataclass
@@ -63,6 +139,17 @@ class Translation:
     model: str
     body: dict[str, Any]
     notices: list[ParameterNotice] = field(default_factory=list)
+
+
+@functools.cache
+def _create_parameters(schema_name: str) -> frozenset[str]:
+    from ..schema import load_schema
+
+    return frozenset(load_schema(schema_name).get("properties", {})) - INPUT_FIELDS
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 class ModelAdapter:
@@ -77,29 +164,77 @@ class ModelAdapter:
     ``target_models``
         Model ids of the two-step API that this adapter can send to.
     ``input_family``
-        Which legacy parameter vocabulary it reads: ``"deepgram"``,
-        ``"assemblyai"`` or ``"openai"``.
+        Which legacy parameter vocabulary its own payloads are in:
+        ``"deepgram"``, ``"assemblyai"`` or ``"openai"``. It is the default
+        ``source_family`` of ``translate_request``/``translate_result``.
+    ``rules_family``
+        The vocabulary ``parameter_rules`` is written in (``"deepgram"``).
+    ``native_family``
+        The legacy vocabulary the target takes as it is, if any: payloads in
+        it are sent unchanged, and their callers get the target's own result
+        shape back.
     ``create_schema``
-        Name of the shipped schema its create bodies must satisfy.
+        Name of the shipped schema its create bodies must satisfy; its
+        properties (less the model and audio members) are the
+        ``native_parameters``.
     ``upload_field``
         Multipart field name the target expects the file under.
     ``parameter_rules``
         The parameter table.
     ``result_notes``
         What the result translation cannot know or leaves out (for docs).
+    ``result_omissions``
+        Members the Deepgram-shaped legacy body requires that this adapter
+        leaves out because the target's result cannot tell them (JSON
+        Pointers; ``*`` stands for any array index).
     """
 
     name: ClassVar[str] = ""
     legacy_models: ClassVar[tuple[str, ...]] = ()
     target_models: ClassVar[tuple[str, ...]] = ()
     input_family: ClassVar[str] = "deepgram"
+    rules_family: ClassVar[str] = "deepgram"
+    native_family: ClassVar[str | None] = None
     create_schema: ClassVar[str | None] = None
     upload_field: ClassVar[str] = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = ()
     result_notes: ClassVar[tuple[str, ...]] = ()
+    result_omissions: ClassVar[tuple[str, ...]] = ()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+    # -- description ------------------------------------------------------
+
+    @property
+    def native_parameters(self) -> frozenset[str]:
+        """Option names the target takes as they are (from its create schema; read on first use)."""
+        if not self.create_schema:
+            return frozenset()
+        return _create_parameters(self.create_schema)
+
+    def mapping_rows(self) -> list[MappingRow]:
+        """The parameter table as plain rows (legacy name, target name or None, kind, note)."""
+        return [
+            MappingRow(rule.legacy, rule.target, rule.kind, rule.note)
+            for rule in self.parameter_rules
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """Everything docs need about this adapter, as plain data."""
+        return {
+            "name": self.name,
+            "target_models": list(self.target_models),
+            "legacy_models": list(self.legacy_models),
+            "input_family": self.input_family,
+            "rules_family": self.rules_family,
+            "native_family": self.native_family,
+            "create_schema": self.create_schema,
+            "upload_field": self.upload_field,
+            "native_parameters": sorted(self.native_parameters),
+            "parameters": [row._asdict() for row in self.mapping_rows()],
+            "result_notes": list(self.result_notes),
+        }
 
     # -- request ----------------------------------------------------------
 
@@ -115,69 +250,167 @@ class ModelAdapter:
                 return rule
         return None
 
-    def translate_request(self, params: Mapping[str, Any], *, model: str) -> Translation:
+    def source_family_of(self, params: Mapping[str, Any]) -> str:
+        """The vocabulary of a payload: its legacy model's family (``input_family`` if unknown)."""
+        legacy_model = params.get("model")
+        if not isinstance(legacy_model, str) or legacy_model in self.legacy_models:
+            return self.input_family
+        from ..validation import legacy_families  # the shipped schema only: no plug-in lookups
+
+        for family in legacy_families():
+            if legacy_model in family.models:
+                return family.name
+        return self.input_family
+
+    def translate_request(
+        self, params: Mapping[str, Any], *, model: str, source_family: str | None = None
+    ) -> Translation:
         """The create body for ``model`` from checked legacy parameters.
 
-        ``params`` holds ``model``, ``url`` (if any) and the options. Options
-        without a row in the table are dropped with a warning, so a table
-        that forgets a parameter is loud, not silent.
+        ``params`` holds ``model``, ``url`` (if any) and the options, written
+        in the ``source_family`` vocabulary (default: the vocabulary of the
+        legacy model ``params`` names; see ``source_family_of``). Options in the
+        table's vocabulary are translated by ``parameter_rules``; names the
+        target takes natively are sent as they are; anything else is dropped
+        with a warning, so a table that forgets a parameter is loud, not
+        silent. When an option is given under the target's own name and
+        under a legacy name, the target's name wins.
         """
+        family = source_family or self.source_family_of(params)
+        rules = (
+            {rule.legacy: rule for rule in self.parameter_rules}
+            if family == self.rules_family
+            else {}
+        )
+        sent_as_is = {rule.target for rule in rules.values() if rule.target} | set(
+            self.native_parameters
+        )
         body: dict[str, Any] = {"model": model}
         if "url" in params:
             body["url"] = params["url"]
-        notices: list[ParameterNotice] = []
-        target_names = {rule.target for rule in self.parameter_rules if rule.target}
-        for key, value in params.items():
+        # (position in the payload, notice): notices come out in the payload's order
+        notices: list[tuple[int, ParameterNotice]] = []
+        set_by: dict[str, str] = {}  # target name -> the legacy name whose value was sent
+        unsent: list[tuple[int, str, Any, ParameterRule]] = []  # judged once the body is complete
+        for position, (key, value) in enumerate(params.items()):
             if key in ("model", "url"):
                 continue
-            rule = self.rule_for(key)
+            rule = rules.get(key)
             if rule is None:
-                if key in target_names:
-                    continue  # given under the target's own name; placed below
-                notices.append(self._dropped(key, model, "the model adapter has no rule for it"))
+                if key not in sent_as_is:
+                    notices.append((position, self._dropped(key, model, self._no_rule(family))))
+                continue  # target-native names are placed below
+            if rule.only_for and model not in rule.only_for:
+                offer = "offers" if len(rule.only_for) == 1 else "offer"
+                reason = f"only {' and '.join(rule.only_for)} {offer} it"
+                if rule.note:
+                    reason += f"; {rule.note}"
+                notices.append((position, self._dropped(key, model, reason)))
                 continue
             if rule.target is None:
+                unsent.append((position, key, value, rule))
+                continue
+            try:
+                new_value = rule.transform(value) if rule.transform else value
+            except CannotTranslate as error:
+                notices.append((position, self._dropped(key, model, error.reason)))
+                continue
+            lost = None
+            if isinstance(new_value, PartlyTranslated):
+                new_value, lost = new_value.value, new_value.lost
+            target = rule.target
+            # the target's own name is in the payload too (and is not itself a legacy name sent elsewhere)
+            given_natively = (
+                target != key
+                and target in params
+                and target not in set_by
+                and rules.get(target, rule).target in (target, rule.target)
+            )
+            if given_natively or target in set_by:
+                other = target if given_natively else set_by[target]
+                other_value = params[target] if given_natively else body[target]
                 notices.append(
-                    self._dropped(key, model, rule.note or "the target model has no such option")
+                    (position, self._duplicate(key, target, other, new_value == other_value, model))
                 )
                 continue
-            if rule.target != key and rule.target in params:
-                notices.append(
-                    ParameterNotice(
-                        f"/{key}",
-                        f"`{key}` and `{rule.target}` are both given; {model} takes `{rule.target}`, "
-                        f"so `{key}` is ignored. Remove `{key}`",
-                        "parameter-conflict",
-                        ConflictingParameterWarning,
-                    )
-                )
-                continue
-            new_value = rule.transform(value) if rule.transform else value
-            body[rule.target] = new_value
-            if rule.renamed or rule.transform:
-                how = f"`{key}` -> `{rule.target}`"
-                if rule.note:
-                    how += f" ({rule.note})"
-                notices.append(
-                    ParameterNotice(
-                        f"/{key}",
-                        f"{model} takes {how}; write `{rule.target}` to send it directly",
-                        "parameter-renamed",
-                        RenamedParameterWarning,
-                    )
-                )
+            body[target] = new_value
+            set_by[target] = key
+            if rule.renamed or new_value != value:
+                notices.append((position, self._renamed(key, rule, value, new_value, model)))
+            if lost:
+                notices.append((position, self._dropped(key, model, lost, partly=True)))
         for key, value in params.items():
-            if key in target_names and self.rule_for(key) is None:
+            if key in sent_as_is and key not in rules and key not in ("model", "url"):
                 body[key] = value
-        return Translation(model, body, notices)
+        for position, key, value, rule in unsent:
+            reason = rule.note or "the target model has no such option"
+            if rule.honoured is not None and rule.honoured(value, body):
+                notices.append((position, self._not_needed(key, reason, model)))
+            else:
+                notices.append((position, self._dropped(key, model, reason)))
+        notices.sort(key=lambda item: item[0])
+        return Translation(model, body, [notice for _, notice in notices])
+
+    def _no_rule(self, family: str) -> str:
+        if family == self.rules_family:
+            return "the model adapter has no rule for it"
+        if family == self.native_family:
+            return "it is not one of the target's parameters"
+        return f"it is not one of the target's parameters, and the model adapter has no rules for {family}-vocabulary payloads"
 
     @staticmethod
-    def _dropped(key: str, model: str, reason: str) -> ParameterNotice:
+    def _dropped(key: str, model: str, reason: str, *, partly: bool = False) -> ParameterNotice:
+        if partly:
+            message = f"part of `{key}` is dropped: {model} cannot honour it ({reason})"
+        else:
+            message = f"`{key}` is dropped: {model} cannot honour it ({reason}); remove `{key}` or choose another target model"
+        return ParameterNotice(f"/{key}", message, "parameter-dropped", DroppedParameterWarning)
+
+    @staticmethod
+    def _renamed(
+        key: str, rule: ParameterRule, value: Any, new_value: Any, model: str
+    ) -> ParameterNotice:
+        how = f"`{key}` -> `{rule.target}`"
+        details = []
+        if new_value != value:
+            details.append(f"sent as {_show(new_value)}")
+        if rule.note:
+            details.append(rule.note)
+        if details:
+            how += f" ({'; '.join(details)})"
         return ParameterNotice(
             f"/{key}",
-            f"`{key}` is dropped: {model} cannot honour it ({reason}); remove `{key}` or choose another target model",
-            "parameter-dropped",
-            DroppedParameterWarning,
+            f"{model} takes {how}; write `{rule.target}` to send it directly",
+            "parameter-renamed",
+            RenamedParameterWarning,
+        )
+
+    @staticmethod
+    def _duplicate(key: str, target: str, other: str, same: bool, model: str) -> ParameterNotice:
+        if same:
+            # nothing is lost: the other name already says the same
+            given = "the payload already gives" if other == target else f"`{other}` already sets to"
+            return ParameterNotice(
+                f"/{key}",
+                f"`{key}` is not sent: {model} takes it as `{target}`, which {given} the same value; remove `{key}`",
+                "parameter-not-needed",
+                RenamedParameterWarning,
+            )
+        if other == target:
+            message = f"`{key}` and `{target}` are both given; {model} takes `{target}`, so `{key}` is ignored. Remove `{key}`"
+        else:
+            message = f"`{key}` and `{other}` both set {model}'s `{target}`, to different values; `{other}` comes first and is sent, so `{key}` is ignored. Remove one of them"
+        return ParameterNotice(
+            f"/{key}", message, "parameter-conflict", ConflictingParameterWarning
+        )
+
+    @staticmethod
+    def _not_needed(key: str, reason: str, model: str) -> ParameterNotice:
+        return ParameterNotice(
+            f"/{key}",
+            f"`{key}` is not sent: {model} has no such option and does this anyway ({reason}); remove `{key}`",
+            "parameter-not-needed",
+            RenamedParameterWarning,
         )
 
     # -- result -----------------------------------------------------------
@@ -186,13 +419,31 @@ class ModelAdapter:
         """Whether ``result`` has the shape of this family's results."""
         return False
 
+    def wants_native_result(self, source_family: str | None) -> bool:
+        """Whether a caller of ``source_family`` payloads reads the target's own result shape.
+
+        Legacy payloads of the AssemblyAI and OpenAI families got those
+        services' own result shapes from the one-call endpoint; everything
+        else reads the Deepgram-shaped body.
+        """
+        family = source_family or self.input_family
+        return self.native_family is not None and family == self.native_family
+
     def translate_result(
-        self, result: Any, *, generation_id: str, request: Mapping[str, Any]
+        self,
+        result: Any,
+        *,
+        generation_id: str,
+        request: Mapping[str, Any],
+        source_family: str | None = None,
     ) -> Any:
         """The legacy response body for the target's finished ``result``.
 
         ``request`` is the create body that was sent (some results can only
-        be read knowing what was asked for). The default returns the result
-        as it is: it was parsed for this call and belongs to the caller.
+        be read knowing what was asked for). ``source_family`` is the
+        vocabulary of the caller's payload (default: ``input_family``): it
+        decides which legacy shape the caller reads. The default returns the
+        result as it is: it was parsed for this call and belongs to the
+        caller.
         """
         return result

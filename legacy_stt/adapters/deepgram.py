@@ -8,12 +8,19 @@ already in the legacy (Deepgram) shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .base import ModelAdapter, ParameterRule, passthrough
+from .base import CannotTranslate, ModelAdapter, ParameterRule, PartlyTranslated, passthrough
 
-__all__ = ["DEEPGRAM_LEGACY_PARAMETERS", "DeepgramResultMixin", "Nova2Adapter", "WhisperAdapter"]
+__all__ = [
+    "DEEPGRAM_LEGACY_PARAMETERS",
+    "DeepgramResultMixin",
+    "Nova2Adapter",
+    "WhisperAdapter",
+    "keyword_terms",
+]
 
 #: Every option of the legacy request's nova-2/whisper shape.
 DEEPGRAM_LEGACY_PARAMETERS: tuple[str, ...] = (
@@ -49,10 +56,49 @@ DEEPGRAM_LEGACY_PARAMETERS: tuple[str, ...] = (
 )
 
 
+# `term:intensifier`, the intensifier a (signed) number; a colon elsewhere is part of the term
+_INTENSIFIED = re.compile(r"^(?P<term>.*?\S)\s*:\s*(?P<intensifier>[+-]?\d+(?:\.\d+)?)$")
+
+
+def keyword_terms(value: Any) -> list[str] | PartlyTranslated:
+    """Deepgram ``keywords`` as a plain list of terms to favour (a transform).
+
+    Each ``term:intensifier`` becomes the bare term. A zero or negative
+    intensifier asked Deepgram to leave a term alone or to suppress it, which
+    a list of terms to favour cannot say, so such terms are left out.
+    """
+    items = [value] if isinstance(value, str) else list(value)
+    terms: list[str] = []
+    suppressed: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        match = _INTENSIFIED.match(text)
+        if match is None:
+            term = text
+        else:
+            term = match["term"]
+            if float(match["intensifier"]) <= 0:
+                suppressed.append(text)
+                continue
+        if term and term not in terms:
+            terms.append(term)
+    if suppressed:
+        reason = (
+            f"a zero or negative intensifier ({', '.join(f'`{item}`' for item in suppressed)}) asks to "
+            "suppress a term, which a list of terms to favour cannot say"
+        )
+        if not terms:
+            raise CannotTranslate(reason)
+        return PartlyTranslated(terms, reason + "; those terms are left out")
+    if not terms:
+        raise CannotTranslate("no term is given")
+    return terms
+
+
 class DeepgramResultMixin:
     """Results that are already Deepgram-shaped: only the `channels` container is normalised."""
 
-    result_notes: tuple[str, ...] = (
+    result_notes: ClassVar[tuple[str, ...]] = (
         "The result is already in the legacy shape. If the service sends `results.channels` as a single "
         "object (as the published schema types it), it is wrapped in a list, so `channels[0]` keeps working.",
     )
@@ -61,7 +107,12 @@ class DeepgramResultMixin:
         return isinstance(result, Mapping) and "metadata" in result and "results" in result
 
     def translate_result(
-        self, result: Any, *, generation_id: str, request: Mapping[str, Any]
+        self,
+        result: Any,
+        *,
+        generation_id: str,
+        request: Mapping[str, Any],
+        source_family: str | None = None,
     ) -> Any:
         results = result.get("results") if isinstance(result, Mapping) else None
         if isinstance(results, dict) and isinstance(results.get("channels"), dict):
@@ -87,6 +138,7 @@ class Nova2Adapter(DeepgramResultMixin, ModelAdapter):
     )
     target_models = (*legacy_models, "nova-2-general")
     input_family = "deepgram"
+    native_family = "deepgram"
     create_schema = "create-nova-2"
     upload_field = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = passthrough(*DEEPGRAM_LEGACY_PARAMETERS)
@@ -110,6 +162,7 @@ class WhisperAdapter(DeepgramResultMixin, ModelAdapter):
     )
     target_models = (*legacy_models, "whisper-base")
     input_family = "deepgram"
+    native_family = "deepgram"
     create_schema = "create-whisper"
     upload_field = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = passthrough(*DEEPGRAM_LEGACY_PARAMETERS)
