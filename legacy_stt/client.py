@@ -23,6 +23,7 @@ import requests
 from . import deprecations
 from .adapters.base import ModelAdapter
 from .exceptions import ConfigurationError, PayloadError, Problem
+from .planning import Target, plan_request
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer, wait_for_result
 from .registry import AdapterRegistry, default_registry
 from .transport import (
@@ -35,7 +36,7 @@ from .transport import (
     normalize_base_url,
 )
 from .uploads import Upload, upload_from, upload_from_buffer_object
-from .validation import ParameterNotice, inspect_payload
+from .validation import ParameterNotice
 
 __all__ = ["Client", "ONE_CALL_REPLACEMENT", "DEFAULT_TIMEOUT"]
 
@@ -60,6 +61,32 @@ class _PreparedJob:
     model: str
     body: dict[str, Any]
     upload: Upload | None
+    #: The vocabulary of the caller's payload: it decides which legacy result shape they read.
+    source_family: str | None = None
+
+
+def _checked_target(target: Any, registry: AdapterRegistry) -> Target:
+    """``target`` if every model it names has a model adapter; else a ``ConfigurationError``."""
+    if target is None:
+        return None
+    if isinstance(target, str):
+        models = [target]
+    elif isinstance(target, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in target.items()
+    ):
+        models = list(target.values())
+        target = dict(target)
+    else:
+        raise ConfigurationError(
+            "target must be a model id, or a mapping from legacy model id to target model id; "
+            f"got {type(target).__name__}"
+        )
+    for model in models:
+        try:
+            registry.adapter_for_target(model)
+        except PayloadError as error:
+            raise ConfigurationError(f"target: {error.problems[0].message}") from None
+    return target
 
 
 def _check_timeout(value: Any, name: str) -> None:
@@ -87,6 +114,12 @@ class Client:
     an unknown parameter or one the target cannot honour is a
     ``PayloadError`` instead of a warning, raised before anything is sent.
 
+    ``target`` moves payloads to a newer model: one model id for every
+    call (``"nova-3"``), or a mapping from legacy model id to target model
+    id (models not in it run on their own family). Results still come back
+    in the legacy shape; ``raw=True`` returns the target's own result
+    untouched instead (per call too: ``stt(..., raw=True)``).
+
     A key is only sent over plain ``http://`` to a loopback address (such as
     the emulator) unless ``allow_insecure_http=True``.
     """
@@ -103,6 +136,8 @@ class Client:
         poll_policy: PollPolicy | None = None,
         registry: AdapterRegistry | None = None,
         allow_insecure_http: bool = False,
+        target: Target = None,
+        raw: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("AIML_API_KEY")
         if key is not None and not isinstance(key, str):
@@ -123,6 +158,8 @@ class Client:
         self.strict = bool(strict)
         self.poll_policy = poll_policy or PollPolicy()
         self.registry = registry or default_registry
+        self.target = _checked_target(target, self.registry)
+        self.raw = bool(raw)
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         self._api_key = APIKey(key) if key else None
@@ -162,37 +199,23 @@ class Client:
         return job.model, job.body, notices
 
     def _prepare(self, payload: Any, audio: Any) -> tuple[_PreparedJob, list[ParameterNotice]]:
-        report = inspect_payload(payload, upload_given=audio is not None)
-        if report.problems:
-            raise PayloadError(report.problems)
-        assert report.model is not None
-        adapter = self.registry.adapter_for_legacy_model(report.model)
-        if adapter is None:
-            raise PayloadError(
-                [
-                    Problem(
-                        "/model",
-                        f"no installed model adapter runs {report.model} payloads; "
-                        f"installed: {', '.join(a.name for a in self.registry.adapters()) or 'none'}",
-                        "no-adapter",
-                    )
-                ]
-            )
-        model = adapter.target_for(report.model)
-        translation = adapter.translate_request(report.params, model=model)
-        notices = report.notices + translation.notices
-        if self.strict:
-            lossy = [notice.as_problem() for notice in notices if notice.lossy]
-            if lossy:
-                raise PayloadError(lossy)
-        self._check_create_body(adapter, translation.model, translation.body)
+        plan = plan_request(
+            payload,
+            upload_given=audio is not None,
+            target=self.target,
+            registry=self.registry,
+            strict=self.strict,
+        )
+        self._check_create_body(plan.adapter, plan.model, plan.body)
         if audio is not None:
             upload: Upload | None = upload_from(audio)
-        elif report.embedded_audio is not None:
-            upload = upload_from_buffer_object(report.embedded_audio)
+        elif plan.report.embedded_audio is not None:
+            upload = upload_from_buffer_object(plan.report.embedded_audio)
         else:
             upload = None
-        return _PreparedJob(adapter, translation.model, translation.body, upload), notices
+        family = plan.report.family.name if plan.report.family is not None else None
+        job = _PreparedJob(plan.adapter, plan.model, plan.body, upload, family)
+        return job, plan.notices
 
     @staticmethod
     def _check_create_body(adapter: ModelAdapter, model: str, body: Mapping[str, Any]) -> None:
@@ -230,20 +253,25 @@ class Client:
     # -- the public calls -------------------------------------------------
 
     @deprecations.deprecated_one_call("Client.stt", ONE_CALL_REPLACEMENT)
-    def stt(self, payload: Mapping[str, Any], audio: Any = None) -> dict[str, Any]:
+    def stt(
+        self, payload: Mapping[str, Any], audio: Any = None, *, raw: bool | None = None
+    ) -> dict[str, Any]:
         """Transcribe like the legacy ``POST /v1/stt``: returns the legacy response body.
 
         ``payload`` is the legacy JSON payload; ``audio`` (a path, bytes or a
         binary file object) is the file to upload when the payload has no
-        ``url``. Exactly one job is created per call.
+        ``url``. Exactly one job is created per call. ``raw=True`` returns
+        the target model's own result instead of the legacy body.
         """
-        return self._transcribe(payload, audio)
+        return self._transcribe(payload, audio, raw=raw)
 
-    def _transcribe(self, payload: Mapping[str, Any], audio: Any = None) -> dict[str, Any]:
+    def _transcribe(
+        self, payload: Mapping[str, Any], audio: Any = None, *, raw: bool | None = None
+    ) -> dict[str, Any]:
         job, notices = self._prepare(payload, audio)
         self._emit(notices)
         generation_id = self._create(job)
-        return self._wait(generation_id, job)
+        return self._wait(generation_id, job, raw=raw)
 
     def submit(self, payload: Mapping[str, Any], audio: Any = None) -> str:
         """Create the job for a legacy payload and return its ``generation_id`` without waiting."""
@@ -253,16 +281,26 @@ class Client:
 
     @overload
     def result(
-        self, generation_id: str, wait: Literal[True] = ..., *, model: str | None = ...
+        self,
+        generation_id: str,
+        wait: Literal[True] = ...,
+        *,
+        model: str | None = ...,
+        raw: bool | None = ...,
     ) -> dict[str, Any]: ...
 
     @overload
     def result(
-        self, generation_id: str, wait: bool, *, model: str | None = ...
+        self, generation_id: str, wait: bool, *, model: str | None = ..., raw: bool | None = ...
     ) -> dict[str, Any] | None: ...
 
     def result(
-        self, generation_id: str, wait: bool = True, *, model: str | None = None
+        self,
+        generation_id: str,
+        wait: bool = True,
+        *,
+        model: str | None = None,
+        raw: bool | None = None,
     ) -> dict[str, Any] | None:
         """The legacy response body of a job.
 
@@ -271,6 +309,7 @@ class Client:
         if the job is not finished. Works for ids from ``submit()`` and for
         ids from elsewhere (another process, a ``PollTimeout``): pass
         ``model`` if the result shape cannot tell which model produced it.
+        ``raw=True`` returns the model's own result untouched.
         """
         if not isinstance(generation_id, str) or not generation_id.strip():
             raise ValueError(f"generation_id must be a non-empty string; got {generation_id!r}")
@@ -280,7 +319,7 @@ class Client:
             result = read_answer(self._transport.fetch(generation_id), generation_id)
             if result is None:
                 return None
-            return self._translate(generation_id, result, job, model)
+            return self._translate(generation_id, result, job, model, raw)
         result = wait_for_result(
             lambda cap: self._transport.fetch(generation_id, cap=cap),
             generation_id,
@@ -288,28 +327,40 @@ class Client:
             policy=self.poll_policy,
             poll_first=job is None,  # an id from elsewhere may well be finished already
         )
-        return self._translate(generation_id, result, job, model)
+        return self._translate(generation_id, result, job, model, raw)
 
-    def _wait(self, generation_id: str, job: _PreparedJob) -> dict[str, Any]:
+    def _wait(
+        self, generation_id: str, job: _PreparedJob, *, raw: bool | None = None
+    ) -> dict[str, Any]:
         result = wait_for_result(
             lambda cap: self._transport.fetch(generation_id, cap=cap),
             generation_id,
             timeout=self.poll_timeout,
             policy=self.poll_policy,
         )
-        return self._translate(generation_id, result, job, None)
+        return self._translate(generation_id, result, job, None, raw)
 
     def _translate(
-        self, generation_id: str, result: Any, job: _PreparedJob | None, model: str | None
+        self,
+        generation_id: str,
+        result: Any,
+        job: _PreparedJob | None,
+        model: str | None,
+        raw: bool | None,
     ) -> dict[str, Any]:
+        if self.raw if raw is None else raw:
+            return result
         adapter: ModelAdapter | None
         request: Mapping[str, Any]
+        source_family = None
         if job is not None:
-            adapter, request = job.adapter, job.body
+            adapter, request, source_family = job.adapter, job.body, job.source_family
         elif model is not None:
             adapter, request = self.registry.adapter_for_target(model), {"model": model}
         else:
             adapter, request = self.registry.adapter_for_result(result), {}
         if adapter is None:
             return result  # a shape no installed model adapter knows: hand it back as the service sent it
-        return adapter.translate_result(result, generation_id=generation_id, request=request)
+        return adapter.translate_result(
+            result, generation_id=generation_id, request=request, source_family=source_family
+        )
