@@ -112,8 +112,39 @@ class LegacyFamily:
     def is_valid(self, payload: Any) -> bool:
         return self._fast_check(payload)
 
-    def errors(self, payload: Any) -> Iterator[ValidationError]:
-        return self.validator.iter_errors(payload)
+    def errors(self, payload: Mapping[str, Any]) -> Iterator[ValidationError]:
+        """The schema errors of an object payload, with paths from the payload's root.
+
+        The family schema only constrains members one by one (its other
+        rules — an object, with a `model` — are checked before it is used),
+        so each member is checked against its own small schema: the same
+        errors as the whole schema gives, for a fraction of the time.
+        """
+        for key, value in payload.items():
+            validator = self._member_validator(key)
+            if validator is None:
+                continue
+            for error in validator.iter_errors(value):
+                error.relative_path.appendleft(key)
+                yield error
+
+    def _member_validator(self, key: str) -> Validator | None:
+        cache = self.__dict__.setdefault("_member_validators", {})
+        if key not in cache:
+            schemas = [
+                part["properties"][key]
+                for part in (*self.schema.get("allOf", ()), self.schema)
+                if key in part.get("properties", {})
+            ]
+            if not schemas:
+                cache[key] = None
+            else:
+                from jsonschema import Draft202012Validator
+
+                cache[key] = Draft202012Validator(
+                    schemas[0] if len(schemas) == 1 else {"allOf": schemas}
+                )
+        return cache[key]
 
 
 @dataclass

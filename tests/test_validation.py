@@ -254,3 +254,22 @@ def test_family_schemas_are_valid_self_contained_schemas() -> None:
     for family in legacy_families():
         Draft202012Validator.check_schema(family.schema)
         assert "$ref" not in json.dumps(family.schema)  # inlined: no registry needed
+
+
+def test_member_by_member_errors_equal_the_whole_schema_errors() -> None:
+    from legacy_stt.validation import family_of_model
+
+    payloads = [
+        {"model": "#g1_nova-2-general", "diarize": "yes", "tag": [1, "a"], "utt_split": "x"},
+        {"model": "#g1_nova-2-general", "custom_topic_mode": "loose", "url": {"href": "x"}},
+        {"model": "aai/universal", "speaker_labels": "no", "speakers_expected": 2.5},
+        {"model": "openai/gpt-4o-transcribe", "temperature": 7, "prompt": 3},
+    ]
+    for payload in payloads:
+        family = family_of_model(payload["model"])
+        assert family is not None
+        whole = sorted(
+            (list(e.absolute_path), e.message) for e in family.validator.iter_errors(payload)
+        )
+        by_member = sorted((list(e.absolute_path), e.message) for e in family.errors(payload))
+        assert whole and by_member == whole, payload
