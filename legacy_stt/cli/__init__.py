@@ -14,95 +14,28 @@ import json
 import logging
 import os
 import sys
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from .. import __version__
 from ..exceptions import LegacySTTError, PayloadError
+from ._common import (
+    EMULATOR_KEY,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    UsageError,
+    one_line,
+    print_error,
+    read_payload,
+    warnings_to,
+)
+from .lint_commands import add_check_parser
+from .migration_commands import add_migration_parsers
 
 __all__ = ["main"]
-
-PROG = "legacy-stt"
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-# The emulator needs some bearer key; this one is not a secret.
-_EMULATOR_KEY = "emulator-key"
-
-
-class _UsageError(Exception):
-    """Bad arguments or unreadable input: exit status 2."""
-
-
-def _error(message: str, stream: TextIO) -> None:
-    print(f"{PROG}: error: {message}", file=stream)
-
-
-def _one_line(error: BaseException) -> str:
-    if isinstance(error, PayloadError):
-        problems = [
-            problem.message if problem.code == "not-json" else str(problem)
-            for problem in error.problems
-        ]
-        text = (
-            problems[0]
-            if len(problems) == 1
-            else f"{len(problems)} problems: " + "; ".join(problems)
-        )
-        source = getattr(error, "source", None)
-        return f"{source}: {text}" if source else text
-    return " ".join(str(error).split())
-
-
-@contextlib.contextmanager
-def _warnings_to(stream: TextIO) -> Iterator[None]:
-    """Print each distinct warning once as a plain line (no file:line of library internals)."""
-    seen = set()
-
-    def show(
-        message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
-    ) -> None:
-        text = str(message)
-        if text not in seen:
-            seen.add(text)
-            print(f"{PROG}: warning: {text}", file=stream)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        warnings.showwarning = show
-        yield
-
-
-def _read_payload(path: str) -> Any:
-    """The JSON payload in ``path`` (``-`` is standard input)."""
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except FileNotFoundError:
-        raise _UsageError(f"payload file not found: {path}") from None
-    except IsADirectoryError:
-        raise _UsageError(f"payload path is a directory: {path}") from None
-    except UnicodeDecodeError:
-        raise PayloadError.single(
-            "", "not UTF-8 text, so it cannot hold a JSON payload", "not-json"
-        ) from None
-    except OSError as error:
-        raise _UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PayloadError.single(
-            "",
-            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-            "not-json",
-        ) from None
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -141,6 +74,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="ask once; exit 1 if the job is not finished"
     )
     _add_service_options(result, strict=False)
+
+    add_check_parser(commands)
+    add_migration_parsers(commands)
     return parser
 
 
@@ -182,7 +118,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
 
         with (
             Emulator(job_duration=0.2) as emulator,
-            Client(_EMULATOR_KEY, base_url=emulator.url, **options) as client,
+            Client(EMULATOR_KEY, base_url=emulator.url, **options) as client,
         ):
             yield client
     else:
@@ -197,15 +133,18 @@ def _print_json(body: Any, stream: TextIO) -> None:
 
 def _check_audio_path(audio: str | None) -> None:
     if audio is not None and not os.path.exists(audio):
-        raise _UsageError(f"audio file not found: {audio}")
+        raise UsageError(f"audio file not found: {audio}")
     if audio is not None and os.path.isdir(audio):
-        raise _UsageError(f"audio path is a directory: {audio}")
+        raise UsageError(f"audio path is a directory: {audio}")
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args, out))
     if args.command == "transcribe":
         try:
-            payload = _read_payload(args.payload)
+            payload = read_payload(args.payload)
             _check_audio_path(args.audio)
             with _client(args) as client:
                 generation_id = client.submit(payload, args.audio)
@@ -219,11 +158,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         with _client(args) as client:
             body = client.result(args.generation_id, wait=not args.no_wait, model=args.model)
         if body is None:
-            _error(f"job {args.generation_id} is not finished yet", sys.stderr)
+            print_error(f"job {args.generation_id} is not finished yet", sys.stderr)
             return EXIT_FAILED
         _print_json(body, out)
         return EXIT_OK
-    raise _UsageError("no command given; try 'legacy-stt --help'")
+    raise UsageError("no command given; try 'legacy-stt --help'")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,16 +175,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=logging.DEBUG, stream=err, format=f"{PROG}: %(levelname)s %(name)s: %(message)s"
         )
     try:
-        with _warnings_to(err):
+        with warnings_to(err):
             return _run(args, sys.stdout)
-    except _UsageError as error:
-        _error(str(error), err)
+    except UsageError as error:
+        print_error(str(error), err)
         return EXIT_USAGE
     except LegacySTTError as error:
-        _error(_one_line(error), err)
+        print_error(one_line(error), err)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _error("interrupted", err)
+        print_error("interrupted", err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (e.g. `| head`); nothing more to say
@@ -255,8 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, with the traceback only when asked for
         if args.verbose:
             logging.getLogger(__name__).exception("unexpected error")
-        _error(
-            f"unexpected {type(error).__name__}: {_one_line(error)} (a bug in legacy-stt; run with -v for details)",
+        print_error(
+            f"unexpected {type(error).__name__}: {one_line(error)} (a bug in legacy-stt; run with -v for details)",
             err,
         )
         return EXIT_FAILED

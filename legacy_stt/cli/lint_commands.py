@@ -1,0 +1,99 @@
+"""``legacy-stt check``: the payload linter's command line (thin: parse, run the checker, report)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from ..exceptions import PayloadError
+from ._common import UsageError
+
+__all__ = ["add_check_parser", "run_check"]
+
+_COLOR_CHOICES = ("auto", "always", "never")
+
+
+def add_check_parser(commands: argparse._SubParsersAction) -> None:
+    from ..lint.reporters import REPORTERS_BY_NAME
+
+    check = commands.add_parser(
+        "check",
+        help="lint legacy payloads and find legacy calls in code",
+        description=(
+            "Check legacy payload files (.json: one payload or an array; .jsonl/.ndjson: one per line), "
+            "directories (recursively; files that do not look like payloads are skipped) and Python "
+            "sources (calls to the legacy endpoint and their literal payloads)."
+        ),
+        epilog=(
+            "Exit status: 0 no errors; 1 errors found (or warnings, with --strict); "
+            "2 usage error or a path that cannot be read."
+        ),
+    )
+    check.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        help="file, directory, or '-' for standard input",
+    )
+    check.add_argument(
+        "--format",
+        choices=sorted(REPORTERS_BY_NAME),
+        default="text",
+        help="output format (default: text)",
+    )
+    check.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    check.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
+    )
+    check.add_argument(
+        "--uploads",
+        action="store_true",
+        help="payloads without `url` are the form fields of a multipart upload (the audio is a separate file)",
+    )
+    check.add_argument(
+        "--only-payloads",
+        action="store_true",
+        help="skip named JSON files that do not look like payloads, as in directories (for pre-commit)",
+    )
+    check.add_argument(
+        "--target",
+        metavar="MODEL",
+        help="also report what moving to MODEL would rename, transform or drop",
+    )
+    check.add_argument(
+        "--color",
+        choices=_COLOR_CHOICES,
+        default="auto",
+        help="colour the text format (default: auto, only on a terminal and without NO_COLOR)",
+    )
+    check.set_defaults(handler=run_check)
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..lint.checker import Checker
+    from ..lint.reporters import REPORTERS_BY_NAME
+
+    try:
+        checker = Checker(
+            target=args.target, uploads=args.uploads, only_payloads=args.only_payloads
+        )
+    except PayloadError as error:
+        raise UsageError(f"--target: {error.problems[0].message}") from None
+    if args.paths.count("-") > 1:
+        raise UsageError("standard input ('-') can be given only once")
+    result = checker.check(args.paths, stdin=lambda: sys.stdin.buffer.read())
+    reporter = REPORTERS_BY_NAME[args.format](
+        out, quiet=args.quiet, color=args.format == "text" and _use_color(args.color, out)
+    )
+    reporter.report(result)
+    return result.exit_status(strict=args.strict)

@@ -1,0 +1,31 @@
+"""``legacy-stt check``: lint legacy payloads and find legacy calls in code.
+
+The checker fills a ``CheckResult`` with ``Finding`` objects; reporters
+(``REPORTERS_BY_NAME``) render it as text, JSON, GitHub annotations or
+SARIF. Programmatic use::
+
+    from legacy_stt.lint import Checker, REPORTERS_BY_NAME
+
+    result = Checker(target="nova-3").check(["payloads/"])
+    REPORTERS_BY_NAME["text"](sys.stdout).report(result)
+    sys.exit(result.exit_status())
+"""
+
+from .checker import Checker, lint_payload
+from .reporters import REPORTERS_BY_NAME, Reporter
+from .result import ERROR, INFO, WARNING, CheckResult, Finding
+from .rules import RULES, Rule
+
+__all__ = [
+    "Checker",
+    "lint_payload",
+    "CheckResult",
+    "Finding",
+    "ERROR",
+    "WARNING",
+    "INFO",
+    "Reporter",
+    "REPORTERS_BY_NAME",
+    "RULES",
+    "Rule",
+]

@@ -1,0 +1,87 @@
+"""What a ``legacy-stt check`` run found: filled by the checker, rendered by reporters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+__all__ = ["ERROR", "WARNING", "INFO", "SEVERITIES", "Finding", "CheckResult"]
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+#: Most severe first.
+SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to change, at one place.
+
+    ``line``/``column`` are 1-based and point at the offending member (its
+    key) where it can be found, else at the payload; ``None`` when the file
+    could not be read at all. ``pointer`` is a JSON Pointer into the
+    payload, and ``payload`` says which payload of a file it is (the line of
+    a JSONL file, the index in a JSON array, or the call site in Python).
+    """
+
+    path: str
+    severity: str
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str | None = None
+    payload: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (
+            self.path,
+            self.line or 0,
+            self.column or 0,
+            SEVERITIES.index(self.severity),
+            self.code,
+        )
+
+
+@dataclass
+class CheckResult:
+    """Everything one run found, with the counts a summary needs."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    payloads_checked: int = 0
+    call_sites: int = 0
+    #: Files met while walking directories that do not look like payloads.
+    files_skipped: int = 0
+    #: Paths that could not be read (missing, unreadable): the run exits 2.
+    unreadable: list[str] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda finding: finding.sort_key)
+
+    @property
+    def counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter({severity: 0 for severity in SEVERITIES})
+        counts.update(finding.severity for finding in self.findings)
+        return counts
+
+    @property
+    def errors(self) -> int:
+        return self.counts[ERROR]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts[WARNING]
+
+    def exit_status(self, *, strict: bool = False) -> int:
+        """0 clean, 1 errors (or warnings when ``strict``), 2 a path could not be read."""
+        if self.unreadable:
+            return 2
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0

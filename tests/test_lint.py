@@ -1,0 +1,454 @@
+"""`legacy-stt check`: findings, lines, formats and exit status, run in-process through the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pathlib
+import textwrap
+from typing import Any
+
+import pytest
+from _support import EXAMPLES, ROOT
+
+from legacy_stt.cli import main
+from legacy_stt.lint import REPORTERS_BY_NAME, Checker
+from legacy_stt.lint.locate import member_positions
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["check", *args])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return status, captured.out, captured.err
+
+
+def check_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    status, out, _ = check(capsys, "--format", "json", *args)
+    return status, json.loads(out)
+
+
+def codes_at(document: dict[str, Any]) -> list[tuple[str, int | None, str]]:
+    return [(pathlib.Path(f["path"]).name, f["line"], f["code"]) for f in document["findings"]]
+
+
+# -- examples ------------------------------------------------------------------
+
+
+def test_valid_examples_are_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = check(capsys, str(EXAMPLES / "valid"))
+    assert status == 0
+    assert out.startswith("no problems in 11 payloads, 11 files")
+
+
+def test_upload_examples_need_uploads_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    status, document = check_json(capsys, str(EXAMPLES / "uploads"))
+    assert status == 1
+    assert {f["code"] for f in document["findings"]} == {"missing-input"}
+    assert all("--uploads" in f["message"] for f in document["findings"])
+    status, document = check_json(capsys, "--uploads", str(EXAMPLES / "uploads"))
+    assert status == 0 and document["findings"] == []
+
+
+EXPECTED_INVALID = {
+    "bad-mode.json": (5, "schema.enum", "strict, extended"),
+    "base64-audio.json": (3, "audio-embedded", "uploaded as multipart"),
+    "broken.json": (4, "invalid-json", "not valid JSON"),
+    "buffer-out-of-range.json": (11, "audio-buffer", "300"),
+    "diarise-typo.json": (4, "unknown-parameter", "did you mean `diarize`"),
+    "diarize-not-boolean.json": (4, "schema.type", "true or false"),
+    "missing-input.json": (1, "missing-input", "provide either `url` or an uploaded `audio`"),
+    "model-without-hash.json": (2, "unknown-model", "write '#g1_nova-2-general'"),
+    "not-an-object.json": (1, "not-an-object", "must be a JSON object"),
+    "openai-parameter-on-nova.json": (4, "openai-parameter", "response_format"),
+    "tag-not-a-list.json": (4, "schema.type", "a list of strings"),
+    "url-and-audio.json": (1, "conflicting-input", "not both"),
+    "url-not-a-string.json": (3, "schema.type", "must be a string"),
+    "url-not-http.json": (3, "url-format", "http(s)"),
+    "whisper-without-prefix.json": (2, "unknown-model", "write '#g1_whisper-large'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_INVALID))
+def test_each_invalid_example_names_its_defect_on_its_line(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    line, code, fragment = EXPECTED_INVALID[name]
+    status, document = check_json(capsys, str(EXAMPLES / "invalid" / name))
+    first = document["findings"][0]
+    assert (first["line"], first["code"]) == (line, code)
+    assert fragment in first["message"]
+    assert status == (1 if first["severity"] == "error" else 0)
+
+
+def test_every_invalid_example_is_covered() -> None:
+    assert {p.name for p in (EXAMPLES / "invalid").glob("*.json")} == set(EXPECTED_INVALID)
+
+
+# -- the mixed directory of the issue --------------------------------------------------
+
+CALLER = textwrap.dedent(
+    """\
+    import requests
+
+    BASE = "https://api.aimlapi.com"
+
+
+    def transcribe(key):
+        payload = {
+            "model": "#g1_nova-2-general",
+            "url": "https://example.com/call.mp3",
+            "diarise": True,
+        }
+        return requests.post(f"{BASE}/stt", json=payload, headers={"Authorization": key})
+
+
+    def modern(key, body):
+        return requests.post(f"{BASE}/v1/stt/create", json=body)
+    """
+)
+
+
+@pytest.fixture
+def mixed_tree(tmp_path: pathlib.Path) -> pathlib.Path:
+    lines = [
+        {"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"},
+        {"model": "#g1_nova-2-meeting", "url": "https://example.com/b.mp3", "diarize": "yes"},
+        {"model": "#g1_whisper-small", "url": "https://example.com/c.mp3", "punctuation": True},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines) + "\n{broken\n"
+    (tmp_path / "recorded.jsonl").write_text(text)
+    (tmp_path / "broken.json").write_text('{"model": "#g1_nova-2-general",\n  "url": }\n')
+    (tmp_path / "caller.py").write_text(CALLER)
+    (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}')
+    os.symlink(tmp_path / "gone.json", tmp_path / "unreadable.json")
+    return tmp_path
+
+
+def test_mixed_directory(capsys: pytest.CaptureFixture[str], mixed_tree: pathlib.Path) -> None:
+    status, document = check_json(capsys, str(mixed_tree))
+    assert status == 2  # the unreadable path wins over the errors
+    assert codes_at(document) == [
+        ("broken.json", 2, "invalid-json"),
+        ("caller.py", 10, "unknown-parameter"),
+        ("caller.py", 12, "legacy-endpoint"),
+        ("recorded.jsonl", 2, "schema.type"),
+        ("recorded.jsonl", 3, "unknown-parameter"),
+        ("recorded.jsonl", 4, "invalid-json"),
+        ("unreadable.json", None, "unreadable"),
+    ]
+    by_code = {(pathlib.Path(f["path"]).name, f["code"]): f for f in document["findings"]}
+    assert "did you mean `diarize`" in by_code["caller.py", "unknown-parameter"]["message"]
+    assert by_code["caller.py", "unknown-parameter"]["column"] == 9  # the `"diarise"` key
+    assert by_code["caller.py", "legacy-endpoint"]["message"].startswith(
+        "`requests.post` calls the deprecated one-call endpoint https://api.aimlapi.com/stt"
+    )
+    assert document["summary"]["unreadable"] == [str(mixed_tree / "unreadable.json")]
+    assert document["summary"]["files_skipped"] == 1  # package.json is not a payload
+    assert document["summary"]["call_sites"] == 1  # /v1/stt/create is not a legacy call
+
+
+def test_jsonl_columns_are_within_the_line(
+    capsys: pytest.CaptureFixture[str], mixed_tree: pathlib.Path
+) -> None:
+    _, document = check_json(capsys, str(mixed_tree / "recorded.jsonl"))
+    finding = next(f for f in document["findings"] if f["code"] == "schema.type")
+    line = (mixed_tree / "recorded.jsonl").read_text().splitlines()[1]
+    assert line[finding["column"] - 1 :].startswith('"diarize"')
+    assert finding["pointer"] == "/diarize" and finding["payload"] == "line 2"
+
+
+def test_json_array_of_payloads_points_into_the_array(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "batch.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"model": "#g1_nova-2-general", "url": "https://x/a.mp3"},
+                {"model": "#g1_nova-2-general", "url": "https://x/b.mp3", "tag": "x"},
+            ],
+            indent=2,
+        )
+    )
+    _, document = check_json(capsys, str(path))
+    (finding,) = document["findings"]
+    assert finding["payload"] == "item 1" and finding["pointer"] == "/tag"
+    assert path.read_text().splitlines()[finding["line"] - 1].strip().startswith('"tag"')
+
+
+def test_standard_input_json_and_json_lines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def feed(text: str) -> None:
+        stream = io.TextIOWrapper(io.BytesIO(text.encode()))
+        monkeypatch.setattr("sys.stdin", stream)
+
+    feed('{"model": "#g1_nova-2-general", "url": "https://x/a.mp3", "diarise": true}')
+    status, out, _ = check(capsys, "-")
+    assert status == 0 and out.startswith("<stdin>:1:")
+    feed('{"model": "#g1_nova-2-general", "url": "https://x/a.mp3"}\n{"model": "nova-2"}\n')
+    status, document = check_json(capsys, "-")
+    assert status == 1
+    assert [(f["line"], f["code"]) for f in document["findings"]] == [(2, "unknown-model")]
+
+
+# -- formats -----------------------------------------------------------------------
+
+
+def test_text_format_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = check(capsys, str(EXAMPLES / "invalid" / "diarise-typo.json"))
+    first, summary = out.splitlines()
+    path = EXAMPLES / "invalid" / "diarise-typo.json"
+    assert first.startswith(f"{path}:4:3: warning unknown-parameter unknown parameter `diarise`")
+    assert summary == "0 errors, 1 warning in 1 payload, 1 file"
+    assert "\033[" not in out  # not a terminal: no colour
+    _, out, _ = check(capsys, "--color", "always", str(path))
+    assert "\033[33mwarning\033[0m" in out
+
+
+def test_quiet_prints_only_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = check(capsys, "--quiet", str(EXAMPLES / "invalid"))
+    lines = out.splitlines()
+    assert status == 1 and lines
+    assert all(": error " in line for line in lines)  # no warnings, no summary
+
+
+def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(EXAMPLES / "invalid" / "diarise-typo.json")
+    assert check(capsys, path)[0] == 0
+    assert check(capsys, "--strict", path)[0] == 1
+
+
+def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = check(
+        capsys,
+        "--format",
+        "github",
+        str(EXAMPLES / "invalid" / "diarize-not-boolean.json"),
+        str(EXAMPLES / "invalid" / "diarise-typo.json"),
+    )
+    lines = out.splitlines()
+    assert lines[0].startswith("::warning file=") and ",line=4,col=3," in lines[0]
+    assert lines[1].startswith("::error file=") and "title=legacy-stt schema.type::" in lines[1]
+
+
+def test_github_escapes_newlines_and_commas() -> None:
+    from legacy_stt.lint.result import CheckResult, Finding
+
+    result = CheckResult(findings=[Finding("a,b:c.json", "error", "x", "two\nlines 100%")])
+    stream = io.StringIO()
+    REPORTERS_BY_NAME["github"](stream).report(result)
+    assert (
+        stream.getvalue() == "::error file=a%2Cb%3Ac.json,title=legacy-stt x::two%0Alines 100%25\n"
+    )
+
+
+def test_sarif_structure(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = check(capsys, "--format", "sarif", str(EXAMPLES / "invalid"))
+    document = json.loads(out)
+    assert document["version"] == "2.1.0" and document["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = document["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "legacy-stt"
+    rule_ids = [rule["id"] for rule in driver["rules"]]
+    assert len(rule_ids) == len(set(rule_ids)) and "unknown-parameter" in rule_ids
+    assert run["results"]
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].startswith("examples/invalid/") or location[
+            "artifactLocation"
+        ]["uri"].startswith("file://")
+        assert location["region"]["startLine"] >= 1
+
+
+def test_json_document_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
+    _, document = check_json(capsys, str(EXAMPLES / "invalid" / "diarise-typo.json"))
+    assert set(document) == {"version", "tool", "summary", "findings"}
+    assert document["version"] == 1
+    assert set(document["findings"][0]) == {
+        "path", "line", "column", "severity", "code", "message", "pointer", "payload"
+    }  # fmt: skip
+
+
+def test_format_choices_come_from_the_reporters(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["check", "--format", "xml", "x.json"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    for name in REPORTERS_BY_NAME:
+        assert f"'{name}'" in err
+
+
+# -- odd inputs -----------------------------------------------------------------------
+
+
+def test_binary_and_non_utf8_files_are_invalid_json_not_crashes(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    (tmp_path / "latin1.json").write_bytes(b'{"model": "caf\xe9"}')
+    status, document = check_json(capsys, str(tmp_path / "latin1.json"))
+    assert status == 1 and document["findings"][0]["code"] == "invalid-json"
+
+
+def test_only_payloads_skips_other_json(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = str(ROOT / "schemas" / "legacy-request.schema.json")
+    status, document = check_json(capsys, schema)
+    assert status == 1  # named explicitly: checked, and it is no payload
+    status, document = check_json(capsys, "--only-payloads", schema)
+    assert status == 0 and document["summary"]["files_skipped"] == 1
+
+
+def test_python_file_that_does_not_parse(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    (tmp_path / "old.py").write_text("print 'python 2'\n")
+    status, document = check_json(capsys, str(tmp_path))
+    assert status == 0
+    assert codes_at(document) == [("old.py", 1, "python-syntax")]
+
+
+def test_project_itself(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    status, document = check_json(capsys, ".")
+    assert status == 1  # examples/invalid holds errors on purpose
+    paths = {pathlib.Path(f["path"]).parts[:2] for f in document["findings"]}
+    assert paths <= {("examples", "invalid"), ("examples", "uploads")}, paths
+    assert document["summary"]["files_skipped"] >= 10  # the schemas are not payloads
+
+
+def test_positions_of_nested_members() -> None:
+    text = '{\n  "a": [1,\n    {"b": null}],\n  "c/d": 2\n}'
+    positions = member_positions(text)
+    assert positions["/a/1/b"] == (3, 6)
+    assert positions["/c~1d"] == (4, 3)
+    assert positions[""] == (1, 1)
+
+
+def test_checker_is_usable_from_python(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"model": "#g1_nova-2-general"}')
+    result = Checker(uploads=True).check([str(path)])
+    assert result.findings == [] and result.payloads_checked == 1
+    assert result.exit_status() == 0
+
+
+# -- --target -------------------------------------------------------------------------
+
+
+def test_target_reports_the_renames_the_client_applies(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    from legacy_stt.planning import plan_request
+
+    payload = {
+        "model": "#g1_nova-2-general",
+        "url": "https://example.com/call.mp3",
+        "multi_channel": True,
+        "keywords": "snuffleupagus:5",
+    }
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(payload, indent=2))
+    status, document = check_json(capsys, "--target", "nova-3", str(path))
+    assert status == 0
+    found = {(f["pointer"], f["code"], f["severity"], f["line"]) for f in document["findings"]}
+    assert found == {
+        ("/multi_channel", "parameter-renamed", "info", 4),
+        ("/keywords", "parameter-renamed", "info", 5),
+    }
+    messages = " ".join(f["message"] for f in document["findings"])
+    assert "`multi_channel` -> `multichannel`" in messages and "`keywords` -> `keyterm`" in messages
+    # ...and the client sends exactly that.
+    plan = plan_request(payload, target="nova-3")
+    assert plan.body == {
+        "model": "nova-3",
+        "url": "https://example.com/call.mp3",
+        "multichannel": True,
+        "keyterm": ["snuffleupagus"],
+    }
+    assert [n.message for n in plan.notices] == [f["message"] for f in document["findings"]]
+
+
+def test_target_dropped_parameter_is_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"model": "#g1_nova-2-general", "url": "https://x/a.mp3", "diarize": true}')
+    status, document = check_json(capsys, "--target", "openai/gpt-4o-transcribe", str(path))
+    (finding,) = document["findings"]
+    assert finding["code"] == "parameter-dropped" and finding["severity"] == "warning"
+    assert "`diarize`" in finding["message"] and "openai/gpt-4o-transcribe" in finding["message"]
+    assert status == 0
+    assert check(capsys, "--strict", "--target", "openai/gpt-4o-transcribe", str(path))[0] == 1
+
+
+def test_unknown_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = check(capsys, "--target", "nova-4", str(EXAMPLES / "valid"))
+    assert status == 2 and out == ""
+    assert (
+        err.strip()
+        == "legacy-stt: error: --target: no model adapter serves model 'nova-4'; did you mean 'nova-3'?"
+    )
+
+
+def test_near_miss_target_model_in_a_payload_gets_the_retarget_hint(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"model": "deepgram/nova-3", "url": "https://x/a.mp3"}')
+    _, document = check_json(capsys, str(path))
+    (finding,) = document["findings"]
+    assert finding["code"] == "unknown-model"
+    assert "'nova-3' is a model of the two-step API" in finding["message"]
+    assert "--target nova-3" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n  "model": "x",\n  "diarize": "yes"\n}',
+        '{"audio": {"url": 1}, "url": 2}',
+        '{"a": "{\\"url\\": 0", "url": 2}',
+        '  {"tag": [1, {"url": 5}], "url": 3}',
+        '[{"url": 1}, {"url": 2}]',
+    ],
+)
+def test_quick_positions_agree_with_the_full_scan(text: str) -> None:
+    from legacy_stt.lint.locate import positions_for
+
+    full = member_positions(text)
+    for wanted in ({"/url"}, {"/url", ""}, {"/tag/1/url"}, {"/0/url"}):
+        quick = positions_for(text, wanted)
+        for pointer in wanted:
+            assert quick.get(pointer) == full.get(pointer), (pointer, text)
+
+
+def test_upload_under_file_in_python_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    (tmp_path / "up.py").write_text(
+        textwrap.dedent(
+            """\
+            import requests
+
+            def send(path):
+                with open(path, "rb") as audio:
+                    return requests.post(
+                        "https://api.aimlapi.com/v1/stt",
+                        data={"model": "#g1_nova-2-general", "punctuate": "True"},
+                        files={"file": audio},
+                    )
+            """
+        )
+    )
+    _, document = check_json(capsys, str(tmp_path))
+    found = [(f["line"], f["column"], f["code"]) for f in document["findings"]]
+    assert found == [(5, 16, "legacy-endpoint"), (8, 20, "upload-field")]
+    assert "`file` -> `audio`" in document["findings"][1]["message"]
+    # "True" (how requests writes a boolean form field) is read as true: no type error.
