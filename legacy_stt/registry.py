@@ -24,6 +24,7 @@ from .exceptions import PayloadError, Problem
 __all__ = [
     "ENTRY_POINT_GROUP",
     "AdapterRegistry",
+    "builtin_adapters",
     "default_registry",
     "register_adapter",
     "get_adapter",
@@ -44,6 +45,17 @@ _BUILTIN_ENTRY_POINTS = {
     "openai-transcribe": "legacy_stt.adapters.openai:OpenAITranscribeAdapter",
     "mai-transcribe": "legacy_stt.adapters.openai:MAITranscribeAdapter",
 }
+
+
+def builtin_adapters() -> tuple[ModelAdapter, ...]:
+    """The model adapters legacy-stt ships, without plug-ins (for docs that must not vary)."""
+    import importlib
+
+    adapters = []
+    for value in _BUILTIN_ENTRY_POINTS.values():
+        module, _, attribute = value.partition(":")
+        adapters.append(_instantiate(getattr(importlib.import_module(module), attribute)))
+    return tuple(adapters)
 
 
 def _entry_points(group: str) -> list[Any]:

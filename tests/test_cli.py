@@ -212,3 +212,44 @@ def test_no_key_is_a_clear_error() -> None:
         assert service.requests == []
     assert result.returncode == 1
     assert_one_error_line(result, "no API key")
+
+
+def test_transcribe_on_a_target_model_and_raw() -> None:
+    example = str(EXAMPLES / "valid" / "nova-2-meeting-url.json")
+    legacy = run("transcribe", example, "--emulator", "--target", "aai/universal")
+    assert legacy.returncode == 0, legacy.stderr
+    body = json.loads(legacy.stdout)
+    assert body["metadata"]["models"] == ["aai/universal"]
+    assert "`paragraphs` is dropped: aai/universal cannot honour it" in legacy.stderr
+    raw = run("transcribe", example, "--emulator", "--target", "aai/universal", "--raw")
+    assert raw.returncode == 0 and "results" not in json.loads(raw.stdout)
+    assert (
+        json.loads(raw.stdout)["text"]
+        == body["results"]["channels"][0]["alternatives"][0]["transcript"]
+    )
+    wrong = run("transcribe", example, "--emulator", "--target", "nova4")
+    assert wrong.returncode == 2
+    assert_one_error_line(
+        wrong, "--target: no model adapter serves model 'nova4'; did you mean 'nova-3'?"
+    )
+
+
+def test_migrate_prints_the_create_body_and_the_changes() -> None:
+    payload = '{"model": "#g1_nova-2-general", "url": "https://x/a.mp3", "multi_channel": true, "tag": ["a"]}'
+    result = run("migrate", "-", "--target", "nova-3", stdin=payload)
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "model": "nova-3",
+        "url": "https://x/a.mp3",
+        "multichannel": True,
+        "tag": ["a"],
+    }
+    assert "`multi_channel` -> `multichannel`" in result.stderr
+    strict = run("migrate", "-", "--target", "mai-transcribe-1.5", stdin=payload)
+    assert strict.returncode == 2  # not a model id: a usage error with a suggestion
+    assert "microsoft/mai-transcribe-1.5" in strict.stderr
+    dropped = run(
+        "migrate", "-", "--strict", "--target", "microsoft/mai-transcribe-1.5", stdin=payload
+    )
+    assert dropped.returncode == 1 and dropped.stdout == ""
+    assert "`multi_channel` is dropped" in dropped.stderr

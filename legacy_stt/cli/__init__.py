@@ -33,7 +33,7 @@ from ._common import (
     warnings_to,
 )
 from .lint_commands import add_check_parser
-from .migration_commands import add_migration_parsers
+from .migration_commands import add_migration_parsers, require_target
 
 __all__ = ["main"]
 
@@ -60,6 +60,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     transcribe.add_argument(
         "--audio", metavar="FILE", help="audio file to upload (for payloads without a url)"
+    )
+    transcribe.add_argument(
+        "--target",
+        metavar="MODEL",
+        help="run the payload on this newer model (its result still comes back in the legacy shape)",
     )
     _add_service_options(transcribe)
 
@@ -98,6 +103,11 @@ def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = Tru
         default=None,
         help="give up waiting for the job after this long (default 600)",
     )
+    command.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the model's own result untouched instead of the legacy body",
+    )
     if strict:
         command.add_argument(
             "--strict",
@@ -110,7 +120,10 @@ def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = Tru
 def _client(args: argparse.Namespace) -> Iterator[Any]:
     from ..client import Client
 
-    options: dict = {"strict": getattr(args, "strict", False)}
+    options: dict = {"strict": getattr(args, "strict", False), "raw": args.raw}
+    if getattr(args, "target", None):
+        require_target(args.target)
+        options["target"] = args.target
     if args.poll_timeout is not None:
         options["poll_timeout"] = args.poll_timeout
     if args.emulator:

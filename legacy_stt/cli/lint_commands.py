@@ -7,8 +7,8 @@ import os
 import sys
 from typing import TextIO
 
-from ..exceptions import PayloadError
 from ._common import UsageError
+from .migration_commands import require_target
 
 __all__ = ["add_check_parser", "run_check"]
 
@@ -83,12 +83,9 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     from ..lint.checker import Checker
     from ..lint.reporters import REPORTERS_BY_NAME
 
-    try:
-        checker = Checker(
-            target=args.target, uploads=args.uploads, only_payloads=args.only_payloads
-        )
-    except PayloadError as error:
-        raise UsageError(f"--target: {error.problems[0].message}") from None
+    if args.target is not None:
+        require_target(args.target)
+    checker = Checker(target=args.target, uploads=args.uploads, only_payloads=args.only_payloads)
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be given only once")
     result = checker.check(args.paths, stdin=lambda: sys.stdin.buffer.read())

@@ -59,7 +59,7 @@ def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
 
     payload = read_payload(args.payload)
     if args.target is not None:
-        _require_target(args.target)
+        require_target(args.target)
     plan = plan_request(payload, upload_given=args.uploads, target=args.target, strict=args.strict)
     for notice in plan.notices:
         deprecations.warn(notice.message, notice.category)
@@ -72,7 +72,7 @@ def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _require_target(model: str) -> None:
+def require_target(model: str) -> None:
     from ..registry import default_registry
 
     try:
