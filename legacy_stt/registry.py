@@ -87,6 +87,8 @@ class AdapterRegistry:
         self._group = group
         self._adapters: dict[str, ModelAdapter] = {}
         self._broken: dict[str, str] = {}
+        # legacy model id -> model adapter; rebuilt after any change (lookups are on hot paths)
+        self._by_legacy_model: dict[str, ModelAdapter] | None = None
         self._discovered = group is None
         self._lock = threading.RLock()
 
@@ -147,11 +149,13 @@ class AdapterRegistry:
                     f"a model adapter called {instance.name!r} is already registered; pass replace=True to replace it"
                 )
             self._adapters[instance.name] = instance
+            self._by_legacy_model = None
         return instance
 
     def unregister(self, name: str) -> None:
         with self._lock:
             self._adapters.pop(name, None)
+            self._by_legacy_model = None
 
     # -- lookups ----------------------------------------------------------
 
@@ -174,10 +178,13 @@ class AdapterRegistry:
         return _unique(model for adapter in self.adapters() for model in adapter.legacy_models)
 
     def adapter_for_legacy_model(self, model: str) -> ModelAdapter | None:
-        for adapter in reversed(self.adapters()):  # later registrations win
-            if model in adapter.legacy_models:
-                return adapter
-        return None
+        index = self._by_legacy_model
+        if index is None:
+            index = {}
+            for adapter in self.adapters():  # later registrations win
+                index.update(dict.fromkeys(adapter.legacy_models, adapter))
+            self._by_legacy_model = index
+        return index.get(model)
 
     def adapter_for_target(self, model: str) -> ModelAdapter:
         """The model adapter that sends to ``model``; ``PayloadError`` naming the known ones if none."""

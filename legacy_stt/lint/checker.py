@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+from ..registry import default_registry
 from ..validation import INPUT_MEMBERS, inspect_payload
 from .locate import position_of, positions_for
 from .result import ERROR, INFO, WARNING, CheckResult, Finding
@@ -115,24 +116,24 @@ def lint_payload(
 
 
 def _own_adapter_may_change(report: Any) -> bool:
-    from ..registry import default_registry
+    """Whether the payload's own model adapter can rename or drop its parameters (cached).
 
+    Only a table written for the payload's vocabulary changes it; other
+    vocabularies pass natively, and nova-2/whisper pass everything.
+    """
     adapter = default_registry.adapter_for_legacy_model(report.model)
-    return adapter is not None and _changes_payloads_of(adapter, report.family.name)
+    if adapter is None:
+        return False
+    key = (id(adapter), report.family.name)
+    changes = _CHANGES.get(key)
+    if changes is None:
+        changes = _CHANGES[key] = getattr(
+            adapter, "rules_family", adapter.input_family
+        ) == report.family.name and any(row.kind != "passed" for row in adapter.mapping_rows())
+    return changes
 
 
 _CHANGES: dict[tuple[int, str], bool] = {}
-
-
-def _changes_payloads_of(adapter: Any, family: str) -> bool:
-    """Whether ``adapter`` can rename or drop parameters of ``family`` payloads (cached)."""
-    key = (id(adapter), family)
-    if key not in _CHANGES:
-        # Only a table written for this vocabulary changes it; other vocabularies pass natively.
-        _CHANGES[key] = getattr(adapter, "rules_family", adapter.input_family) == family and any(
-            row.kind != "passed" for row in adapter.mapping_rows()
-        )
-    return _CHANGES[key]
 
 
 def _looks_like_payload(value: Any) -> bool:
@@ -178,8 +179,6 @@ class Checker:
         self.only_payloads = only_payloads
         self.excluded_dirs = frozenset(excluded_dirs)
         if target is not None:
-            from ..registry import default_registry
-
             # Fails early, with a did-you-mean, for a model no model adapter serves.
             default_registry.adapter_for_target(target)
 
