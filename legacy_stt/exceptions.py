@@ -27,6 +27,7 @@ __all__ = [
     "ResultExpired",
     "TranscriptionFailed",
     "PollTimeout",
+    "RequestRejected",
 ]
 
 
@@ -166,4 +167,15 @@ class PollTimeout(LegacySTTError, TimeoutError):
         self.generation_id = generation_id
         self.waited = waited
         self.last_status = last_status
+        super().__init__(message)
+
+
+class RequestRejected(LegacySTTError):
+    """A request to the drop-in or the proxy that cannot even be read: malformed, too large, of the wrong media type.
+
+    ``status`` is the HTTP status to answer with (400, 408, 413, 415 or 501).
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
         super().__init__(message)

@@ -1,19 +1,48 @@
-"""Parameters as multipart form fields, and back.
+"""Parameters as multipart form fields, and back; multipart bodies streamed both ways.
 
 A multipart upload carries every parameter as text. Clients write them in
 different ways -- Python's requests sends ``True``, JavaScript ``true``,
 numbers as text, lists as repeated fields -- so decoding is guided by the
 parameter's schema: ``"true"`` becomes ``True`` only where a boolean is
 expected, and stays a string where a string is.
+
+Bodies are never held whole in memory. ``multipart_body`` encodes with
+requests-toolbelt's ``MultipartEncoder``, which reads the audio file as the
+request is sent; ``parse_multipart`` reads with the ``multipart`` package's
+streaming parser, which spools file parts to disk. Both are well-kept
+libraries whose whole job this is: multipart framing is easy to get subtly
+wrong by hand.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
 
-__all__ = ["encode_form_fields", "decode_form_fields"]
+if TYPE_CHECKING:  # pragma: no cover
+    from requests_toolbelt import MultipartEncoder
+
+    from .uploads import Upload
+
+__all__ = [
+    "encode_form_fields",
+    "decode_form_fields",
+    "multipart_body",
+    "parse_multipart",
+    "ParsedForm",
+    "FilePart",
+    "FormError",
+    "SPOOL_LIMIT",
+]
+
+#: Bytes of one part kept in memory while parsing; larger parts go to a temporary file.
+SPOOL_LIMIT = 64 * 1024
+#: Largest text field accepted (a parameter value, not a file).
+MAX_FIELD_SIZE = 1024 * 1024
+#: Bytes read from the source at a time (encoding and parsing).
+CHUNK_SIZE = 64 * 1024
 
 
 def _encode_scalar(value: Any) -> str:
@@ -127,3 +156,162 @@ def decode_form_fields(
         else:
             decoded[key] = _decode_scalar(values[0], types)
     return decoded
+
+
+# -- streaming encode ---------------------------------------------------------
+
+
+class _RemainingBytes:
+    """A reader over the next ``size`` bytes of ``stream`` that knows how many are left.
+
+    ``MultipartEncoder`` asks ``len`` how much of a part is left to send;
+    for a real file it would use the file's size on disk, which is wrong
+    when the caller's file object does not start at offset 0.
+    """
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self._stream = stream
+        self.len = size
+
+    def read(self, amount: int = -1) -> bytes:
+        if self.len <= 0:
+            return b""
+        chunk = self._stream.read(
+            self.len if amount is None or amount < 0 else min(amount, self.len)
+        )
+        if not chunk:
+            # Without this the encoder would ask again forever.
+            raise OSError(
+                f"the audio ended {self.len} bytes early: the file changed while it was being sent"
+            )
+        self.len -= len(chunk)
+        return chunk
+
+
+def multipart_body(
+    body: Mapping[str, Any], upload: Upload, stream: IO[bytes], *, upload_field: str = "audio"
+) -> MultipartEncoder:
+    """A streaming ``multipart/form-data`` body: ``body``'s fields, then the audio from ``stream``.
+
+    Pass the result as ``data=`` with ``Content-Type: encoder.content_type``;
+    its length is known in advance, so the request has a ``Content-Length``.
+    """
+    from requests_toolbelt import MultipartEncoder
+
+    if upload.size is None:  # pragma: no cover - uploads.upload_from always measures
+        raise ValueError("an upload must know its size to be streamed")
+    fields: list[tuple[str, Any]] = list(encode_form_fields(body))
+    fields.append(
+        (upload_field, (upload.filename, _RemainingBytes(stream, upload.size), upload.content_type))
+    )
+    return MultipartEncoder(fields=fields)
+
+
+# -- streaming parse ----------------------------------------------------------
+
+
+class FormError(ValueError):
+    """A multipart body that cannot be read; the message says why, for the sender."""
+
+
+@dataclass
+class FilePart:
+    """An uploaded file from a multipart body; ``file`` is positioned at its start."""
+
+    name: str
+    filename: str
+    content_type: str
+    size: int
+    file: IO[bytes] = field(repr=False)
+
+
+@dataclass
+class ParsedForm:
+    """The text fields (in order, repeats kept) and the file parts of a multipart body.
+
+    Close it (or use it as a context manager) to delete the spooled files.
+    """
+
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    files: list[FilePart] = field(default_factory=list)
+    _parts: list[Any] = field(default_factory=list, repr=False)
+
+    def close(self) -> None:
+        for part in self._parts:
+            part.close()
+        self._parts.clear()
+
+    def __enter__(self) -> ParsedForm:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+def boundary_of(content_type: str) -> str | None:
+    """The ``boundary`` parameter of a ``multipart/form-data`` content type, if any."""
+    from multipart import parse_options_header
+
+    kind, options = parse_options_header(content_type)
+    if kind.lower() != "multipart/form-data":
+        return None
+    return options.get("boundary") or None
+
+
+def parse_multipart(
+    stream: Any,
+    content_type: str,
+    *,
+    content_length: int | None = None,
+    max_file_size: float = float("inf"),
+    max_parts: int = 128,
+) -> ParsedForm:
+    """Read a ``multipart/form-data`` body from ``stream`` (anything with ``read(n)``).
+
+    Text fields are decoded as UTF-8 (or the part's charset); file parts
+    (those with a filename) are kept in memory up to ``SPOOL_LIMIT`` bytes
+    and in a temporary file beyond. Raises ``FormError`` for a body that is
+    not well-formed multipart or goes over a limit.
+    """
+    import multipart
+
+    boundary = boundary_of(content_type)
+    if boundary is None:
+        raise FormError("the multipart/form-data body has no boundary in its Content-Type")
+    parser = multipart.MultipartParser(
+        stream,
+        boundary,
+        content_length=-1 if content_length is None else content_length,
+        buffer_size=CHUNK_SIZE,
+        part_limit=max_parts,
+        spool_limit=SPOOL_LIMIT,
+        disk_limit=max_file_size,
+    )
+    form = ParsedForm()
+    try:
+        for part in parser:
+            form._parts.append(part)
+            if not part.name:
+                continue
+            if part.filename is not None:
+                part.file.seek(0)
+                form.files.append(
+                    FilePart(part.name, part.filename, part.content_type, part.size, part.file)
+                )
+            elif part.size > MAX_FIELD_SIZE:
+                raise FormError(
+                    f"the form field {part.name!r} holds {part.size} bytes of text; a file must be "
+                    "sent as a file part (with a filename)"
+                )
+            else:
+                form.fields.append((part.name, part.value))
+    except multipart.MultipartError as error:
+        form.close()
+        raise FormError(f"the multipart body cannot be read: {error}") from None
+    except UnicodeDecodeError:
+        form.close()
+        raise FormError("a multipart text field is not valid in its character set") from None
+    except BaseException:
+        form.close()
+        raise
+    return form

@@ -30,7 +30,7 @@ from .exceptions import (
     ResultExpired,
     ServiceUnreachable,
 )
-from .forms import encode_form_fields
+from .forms import multipart_body
 from .polling import PollAnswer, parse_retry_after
 from .uploads import Upload
 
@@ -280,12 +280,12 @@ class ServiceTransport:
                 )
             else:
                 stream = upload.open()
-                files = {upload_field: (upload.filename, stream, upload.content_type)}
+                # streamed from the file as it is sent: memory stays flat whatever the audio's size
+                encoder = multipart_body(body, upload, stream, upload_field=upload_field)
                 response = self.session.post(
                     url,
-                    data=encode_form_fields(body),
-                    files=files,
-                    headers=headers,
+                    data=encoder,
+                    headers={**headers, "Content-Type": encoder.content_type},
                     timeout=self._timeout(),
                 )
         except requests.RequestException as error:

@@ -11,15 +11,24 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
 from .exceptions import PayloadError
 
-__all__ = ["Upload", "upload_from", "upload_from_buffer_object", "DEFAULT_CONTENT_TYPE"]
+__all__ = [
+    "Upload",
+    "upload_from",
+    "upload_from_buffer_object",
+    "upload_from_spool",
+    "DEFAULT_CONTENT_TYPE",
+]
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
+#: Bytes copied at a time when a one-shot stream is spooled.
+CHUNK_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,7 @@ class Upload:
 
     filename: str
     content_type: str
-    size: int | None
+    size: int
     opener: Callable[[], IO[bytes]] = field(repr=False, compare=False)
     #: False for a file object the caller passed: legacy-stt must not close it.
     owns_stream: bool = True
@@ -105,29 +114,67 @@ def _from_file_object(stream: Any) -> Upload:
         )
     name = getattr(stream, "name", None)
     filename = os.path.basename(name) if isinstance(name, str) and name else "audio"
-    size: int | None = None
-    start = 0
     seekable = False
     try:
         seekable = bool(stream.seekable())
     except (AttributeError, OSError, ValueError):
         seekable = False
-    if seekable:
-        start = stream.tell()
-        end = stream.seek(0, io.SEEK_END)
-        stream.seek(start)
-        size = end - start
-        if size == 0:
-            raise _problem(
-                f"the audio file object {filename!r} has no bytes left to read", "audio-empty"
-            )
+    if not seekable:
+        return _spooled(stream, filename)
+    start = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(start)
+    size = end - start
+    if size == 0:
+        raise _problem(
+            f"the audio file object {filename!r} has no bytes left to read", "audio-empty"
+        )
 
     def reopen() -> IO[bytes]:
-        if seekable:
-            stream.seek(start)
+        stream.seek(start)  # a retried or repeated upload sends the whole audio again
         return stream
 
     return Upload(filename, _content_type(filename), size, reopen, owns_stream=False)
+
+
+def _spooled(stream: Any, filename: str) -> Upload:
+    """An ``Upload`` for a stream that can be read only once (a pipe, a socket).
+
+    The bytes are copied to a temporary file, a chunk at a time: the upload
+    needs its length up front (for ``Content-Length``), and a retry must be
+    able to send it again.
+    """
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - outlives this function, closed on collection
+    size = 0
+    try:
+        while True:
+            chunk = stream.read(CHUNK_SIZE)
+            if not chunk:
+                break
+            if not isinstance(chunk, bytes):
+                raise _problem(
+                    "the audio file object gives text, not bytes; open it in binary mode ('rb')",
+                    "audio-text-mode",
+                )
+            spool.write(chunk)
+            size += len(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    if size == 0:
+        spool.close()
+        raise _problem(
+            f"the audio file object {filename!r} has no bytes left to read", "audio-empty"
+        )
+    spool.seek(0)
+    head = spool.read(16)
+
+    def rewind() -> IO[bytes]:
+        spool.seek(0)
+        return spool
+
+    # The caller's stream is used up; the spool is ours, closed when the Upload is collected.
+    return Upload(filename, _content_type(filename, head), size, rewind, owns_stream=False)
 
 
 def upload_from(audio: Any) -> Upload:
@@ -173,3 +220,25 @@ def upload_from_buffer_object(audio: Mapping[str, Any]) -> Upload:
     return _from_bytes(
         content, filename, mimetype if isinstance(mimetype, str) and mimetype else None
     )
+
+
+def upload_from_spool(
+    file: IO[bytes], *, filename: str, size: int, content_type: str | None = None
+) -> Upload:
+    """An ``Upload`` for a file part received in a request and spooled (memory or disk).
+
+    A generic ``content_type`` (octet-stream) is refined from the name and
+    the first bytes, as for a path.
+    """
+    if size <= 0:
+        raise _problem(f"the uploaded audio {filename!r} is empty", "audio-empty")
+    name = os.path.basename(filename) or "audio"
+    if not content_type or content_type == DEFAULT_CONTENT_TYPE:
+        file.seek(0)
+        content_type = _content_type(name, file.read(16))
+
+    def rewind() -> IO[bytes]:
+        file.seek(0)
+        return file
+
+    return Upload(name, content_type, size, rewind, owns_stream=False)

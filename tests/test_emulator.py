@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from _support import EXAMPLES, SECRET_KEY
 
 from legacy_stt.schema import validator_for
-from legacy_stt.testing import Emulator
+from legacy_stt.testing import Emulator, recognizer
+from legacy_stt.testing import emulator as emulator_module
 
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 URL = "https://example.com/audio/call.mp3"
@@ -303,3 +313,213 @@ def test_the_authorization_header_is_not_recorded(stt_emulator: Emulator) -> Non
 def test_unknown_routes_are_404_json(stt_emulator: Emulator) -> None:
     answer = requests.get(f"{stt_emulator.url}/v2/whatever", headers=AUTH, timeout=5)
     assert answer.status_code == 404 and answer.json()["statusCode"] == 404
+
+
+# -- streamed request bodies ---------------------------------------------------
+
+
+def test_audio_facts_are_the_same_from_bytes_and_from_a_file(tmp_path: Any) -> None:
+    samples = [
+        (EXAMPLES / "audio" / "beeps.wav").read_bytes(),
+        (EXAMPLES / "audio" / "beeps-stereo.wav").read_bytes(),
+        b"RIFF0000WAVE",  # a broken WAV header: treated as compressed audio
+        os.urandom(3 * 1024 * 1024 + 17),  # several hashing chunks
+    ]
+    for data in samples:
+        from_bytes = recognizer.audio_facts(audio=data)
+        # a real (disk) file, with bytes before and after the audio
+        path = tmp_path / "audio.bin"
+        path.write_bytes(b"head" + data + b"tail")
+        with path.open("rb") as file:
+            file.seek(4)
+            assert recognizer.audio_facts(file=file, size=len(data)) == from_bytes
+            assert file.tell() == 4  # left where it started
+        with path.open("rb") as file:
+            file.seek(4)
+            # without a size it reads to the end: here the tail counts
+            assert recognizer.audio_facts(file=file) == recognizer.audio_facts(audio=data + b"tail")
+    assert recognizer.audio_facts(url=URL) == recognizer.audio_facts(url=URL)
+
+
+def _multipart(fields: list[tuple[str, str]], audio: bytes) -> tuple[bytes, str]:
+    from requests_toolbelt import MultipartEncoder
+
+    encoder = MultipartEncoder(fields=[*fields, ("audio", ("big.bin", audio, "audio/mpeg"))])
+    return encoder.to_string(), encoder.content_type
+
+
+def test_a_large_upload_is_spooled_and_its_file_closed_after_the_request(
+    stt_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forms: list[Any] = []
+    real_parse = emulator_module.parse_multipart
+
+    def recording_parse(*args: Any, **kwargs: Any) -> Any:
+        form = real_parse(*args, **kwargs)
+        forms.append(form)
+        return form
+
+    monkeypatch.setattr(emulator_module, "parse_multipart", recording_parse)
+    audio = os.urandom(2 * 1024 * 1024)  # well over the in-memory spool limit
+    body, content_type = _multipart([("model", "#g1_nova-2-general")], audio)
+    answer = requests.post(
+        f"{stt_emulator.url}/v1/stt/create",
+        data=body,
+        headers={**AUTH, "Content-Type": content_type},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    job = stt_emulator.jobs[answer.json()["generation_id"]]
+    assert job.facts.sha256 == hashlib.sha256(audio).hexdigest()
+    assert stt_emulator.creates[0].files == {"audio": ("big.bin", "audio/mpeg", len(audio))}
+    [form] = forms
+    assert form.files and all(part.file.closed for part in form.files)
+
+
+@pytest.mark.parametrize("path", ["/v1/stt/create", "/v1/stt"])
+def test_a_chunked_multipart_body_is_read_like_one_with_a_length(
+    stt_emulator: Emulator, path: str
+) -> None:
+    wav = (EXAMPLES / "audio" / "beeps.wav").read_bytes()
+    body, content_type = _multipart([("model", "#g1_whisper-base"), ("punctuate", "true")], wav)
+
+    def pieces() -> Any:  # a generator body: requests sends it with Transfer-Encoding: chunked
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+
+    answer = requests.post(
+        f"{stt_emulator.url}{path}",
+        data=pieces(),
+        headers={**AUTH, "Content-Type": content_type},
+        timeout=10,
+    )
+    assert answer.request.headers.get("Transfer-Encoding") == "chunked"
+    assert answer.status_code in (200, 201), answer.text
+    [record] = stt_emulator.requests
+    assert record.form == {"model": "#g1_whisper-base", "punctuate": True}
+    assert record.files == {"audio": ("big.bin", "audio/mpeg", len(wav))}
+    if path == "/v1/stt":
+        assert answer.json()["metadata"]["duration"] == 2.0
+
+
+def test_a_file_part_without_a_type_is_recorded_as_text_plain(stt_emulator: Emulator) -> None:
+    path = EXAMPLES / "audio" / "beeps.wav"
+    with path.open("rb") as audio:  # requests sends no Content-Type for this part
+        answer = requests.post(
+            f"{stt_emulator.url}/v1/stt/create",
+            data={"model": "#g1_nova-2-general"},
+            files={"audio": audio},
+            headers=AUTH,
+            timeout=5,
+        )
+    assert answer.status_code == 200, answer.text
+    assert stt_emulator.creates[0].files == {
+        "audio": ("beeps.wav", "text/plain", path.stat().st_size)
+    }
+
+
+@pytest.mark.parametrize(
+    "content_type, body, expected",
+    [
+        ("multipart/form-data", b"--x\r\n", "Multipart: Boundary not found"),
+        ("multipart/form-data; boundary=x", b"no parts at all", "Multipart: "),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="model"\r\n\r\nnova-3\r\n--x',
+            "Multipart: ",
+        ),
+    ],
+)
+def test_a_multipart_body_that_cannot_be_read_is_400(
+    stt_emulator: Emulator, content_type: str, body: bytes, expected: str
+) -> None:
+    with requests.Session() as session:  # the same connection is usable afterwards
+        answer = session.post(
+            f"{stt_emulator.url}/v1/stt/create",
+            data=body,
+            headers={**AUTH, "Content-Type": content_type},
+            timeout=5,
+        )
+        assert answer.status_code == 400
+        assert answer.json()["statusCode"] == 400 and answer.json()["message"].startswith(expected)
+        assert create(stt_emulator, {"model": "nova-3", "url": URL}).status_code == 200
+        again = session.post(
+            f"{stt_emulator.url}/v1/stt/create",
+            json={"model": "nova-3", "url": URL},
+            headers=AUTH,
+            timeout=5,
+        )
+        assert again.status_code == 200
+    assert stt_emulator.jobs and len(stt_emulator.jobs) == 2
+
+
+def test_an_empty_upload_is_still_refused(stt_emulator: Emulator) -> None:
+    answer = requests.post(
+        f"{stt_emulator.url}/v1/stt/create",
+        data={"model": "#g1_nova-2-general"},
+        files={"audio": ("empty.wav", b"", "audio/wav")},
+        headers=AUTH,
+        timeout=5,
+    )
+    assert answer.status_code == 400 and answer.json()["message"] == "The uploaded audio is empty"
+    assert stt_emulator.jobs == {}
+
+
+def test_unreadable_body_framing_is_400_and_closes_the_connection(stt_emulator: Emulator) -> None:
+    address = urlsplit(stt_emulator.url)
+    for head, status in (
+        (b"Transfer-Encoding: chunked\r\n\r\nnot-hex\r\n", b"400"),
+        (b"Content-Length: many\r\n\r\n", b"400"),
+        (b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", b"400"),
+        (b"Transfer-Encoding: gzip\r\n\r\n", b"501"),
+    ):
+        with socket.create_connection((address.hostname, address.port or 80), timeout=5) as sock:
+            sock.sendall(
+                b"POST /v1/stt/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + head
+            )
+            received = b""
+            while True:
+                piece = sock.recv(4096)
+                if not piece:
+                    break  # the emulator closed the connection
+                received += piece
+        assert received.startswith(b"HTTP/1.1 " + status + b" "), received[:40]
+        assert b'"statusCode": ' + status in received
+
+
+# -- python -m legacy_stt.testing ------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+def test_the_module_runs_an_emulator_until_sigterm() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "legacy_stt.testing", "--job-duration", "0.01"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(30, process.kill)  # never hang the suite on a silent process
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # flushed by the emulator as soon as it listens
+        match = re.fullmatch(r"emulator listening on (http://127\.0\.0\.1:(\d+))\n", line)
+        assert match, line
+        url = match.group(1)
+        answer = requests.post(
+            f"{url}/v1/stt/create",
+            json={"model": "#g1_nova-2-general", "url": URL},
+            headers=AUTH,
+            timeout=5,
+        )
+        assert answer.status_code == 200 and answer.json()["generation_id"]
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and out == ""

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pathlib
+import threading
+import warnings
+from typing import Any
 
 import pytest
-from _support import EXAMPLES
+import requests
+from _support import EXAMPLES, FAST_POLLS, SECRET_KEY
 
-from legacy_stt import PayloadError
+import legacy_stt
+from legacy_stt import Client, PayloadError
 from legacy_stt.forms import decode_form_fields, encode_form_fields
 from legacy_stt.schema import load_schema
+from legacy_stt.testing import Emulator
+from legacy_stt.testing import emulator as emulator_module
 from legacy_stt.uploads import upload_from
 
 NOVA2 = load_schema("create-nova-2")["properties"]
@@ -138,3 +146,94 @@ def test_unreadable_file_is_refused(tmp_path: pathlib.Path) -> None:
     locked.chmod(0)
     with pytest.raises(PayloadError, match="cannot be read"):
         upload_from(locked)
+
+
+# -- uploads on the wire ----------------------------------------------------------
+
+
+def test_an_upload_through_client_stt_is_sent_with_a_content_length(
+    stt_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    # what the emulator was told about the body's length when it parsed it
+    lengths: list[int | None] = []
+    real_parse = emulator_module.parse_multipart
+
+    def recording_parse(*args: Any, **kwargs: Any) -> Any:
+        lengths.append(kwargs.get("content_length"))
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(emulator_module, "parse_multipart", recording_parse)
+    audio = (EXAMPLES / "audio" / "beeps.wav").read_bytes() + os.urandom(300_000)
+    path = tmp_path / "call.wav"
+    path.write_bytes(audio)
+    sent: list[requests.PreparedRequest] = []
+    session = requests.Session()
+    session.hooks["response"].append(lambda response, **_: sent.append(response.request))
+    with Client(
+        SECRET_KEY, base_url=stt_emulator.url, session=session, poll_policy=FAST_POLLS
+    ) as client:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", legacy_stt.RemovedInLegacySTT2Warning)
+            body = client.stt(
+                {"model": "#g1_nova-2-general", "punctuate": True, "tag": ["a", "b"]}, audio=path
+            )
+    session.close()
+    create = [request for request in sent if request.path_url == "/v1/stt/create"]
+    assert len(create) == 1
+    headers = create[0].headers
+    assert "Transfer-Encoding" not in headers
+    length = int(headers["Content-Length"])
+    assert length > len(audio)
+    assert lengths == [length]  # the emulator read the body by its Content-Length
+    [record] = stt_emulator.creates
+    assert record.content_type.startswith("multipart/form-data; boundary=")
+    assert record.form == {"model": "#g1_nova-2-general", "punctuate": True, "tag": ["a", "b"]}
+    filename, content_type, size = record.files["audio"]
+    assert (filename, size) == ("call.wav", len(audio))
+    assert content_type in ("audio/wav", "audio/x-wav")  # as mimetypes names .wav
+    assert body["metadata"]["sha256"] == hashlib.sha256(audio).hexdigest()
+    assert body["metadata"]["duration"] == 2.0  # the WAV header, read from the spooled part
+
+
+def _pipe_with(data: bytes) -> tuple[Any, threading.Thread]:
+    """The read end of a pipe (a binary stream that cannot seek) that a thread fills with ``data``."""
+    read_fd, write_fd = os.pipe()
+
+    def write() -> None:
+        with open(write_fd, "wb") as writer:
+            for start in range(0, len(data), 50_000):
+                writer.write(data[start : start + 50_000])
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return open(read_fd, "rb"), writer
+
+
+def test_a_non_seekable_stream_is_spooled_and_can_be_sent_again() -> None:
+    data = os.urandom(1_000_000)  # more than a pipe holds: the writer blocks until it is read
+    reader, writer = _pipe_with(data)
+    with reader:
+        assert not reader.seekable()
+        upload = upload_from(reader)
+        writer.join(5)
+        assert upload.size == len(data) and not upload.owns_stream
+        assert upload.open().read() == data
+        assert upload.open().read() == data  # a retry sends the whole audio again
+        first = upload.open()
+        assert first.read(10) == data[:10]
+        assert upload.open().read() == data  # even after a partial read
+
+
+def test_a_non_seekable_stream_uploads_through_client_stt(stt_emulator: Emulator) -> None:
+    data = (EXAMPLES / "audio" / "beeps-stereo.wav").read_bytes()
+    reader, writer = _pipe_with(data)
+    with reader, Client(SECRET_KEY, base_url=stt_emulator.url, poll_policy=FAST_POLLS) as client:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", legacy_stt.RemovedInLegacySTT2Warning)
+            body = client.stt({"model": "#g1_whisper-base"}, audio=reader)
+        writer.join(5)
+    assert body["metadata"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert body["metadata"]["duration"] == 1.5
+    [record] = stt_emulator.creates
+    # a pipe has no file name; the media type is sniffed from the spooled bytes
+    assert record.files == {"audio": ("audio", "audio/wav", len(data))}

@@ -15,6 +15,11 @@ failure; ``expire()`` forgets a job. Every request is recorded (without its
 ``Authorization`` header) so tests can count the jobs created and see what
 was sent.
 
+Request bodies are read as they arrive: a multipart upload is parsed a
+chunk at a time and its file spooled to a temporary file (deleted once the
+request is answered), so a large upload does not sit in memory. Only JSON
+bodies, which are small, are read whole.
+
 Use it as a context manager::
 
     with Emulator() as service:
@@ -24,9 +29,6 @@ Use it as a context manager::
 from __future__ import annotations
 
 import contextlib
-import email
-import email.message
-import email.policy
 import json
 import logging
 import re
@@ -37,9 +39,18 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, cast
+from typing import Any, Callable
 
-from ..forms import decode_form_fields
+from ..exceptions import RequestRejected
+from ..forms import (
+    FilePart,
+    FormError,
+    ParsedForm,
+    boundary_of,
+    decode_form_fields,
+    parse_multipart,
+)
+from ..request_bodies import LengthBody, RequestBody, open_request_body
 from ..schema import CREATE_SCHEMA_NAMES, load_schema, validator_for
 from . import recognizer
 
@@ -170,29 +181,35 @@ def _family_of_schema(schema: str) -> str:
     return "openai"
 
 
-def _parse_multipart(
-    body: bytes, content_type: str
-) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, bytes]]]:
-    """Form fields and file parts of a multipart body (standard library parser)."""
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = email.message_from_bytes(head + body, policy=email.policy.compat32)
-    if not message.is_multipart():
-        raise _HTTPError(400, "Multipart: Boundary not found")
-    fields: list[tuple[str, str]] = []
-    files: list[tuple[str, str, str, bytes]] = []
-    parts: list[email.message.Message] = message.get_payload()  # type: ignore[assignment]
-    for part in parts:
-        name = part.get_param("name", header="content-disposition")
-        if not name:
-            continue
-        data = cast(bytes, part.get_payload(decode=True) or b"")
-        filename = part.get_filename()
-        if filename is not None:
-            files.append((str(name), str(filename), part.get_content_type(), data))
-        else:
-            charset = part.get_content_charset() or "utf-8"
-            fields.append((str(name), data.decode(charset, errors="replace")))
-    return fields, files
+@dataclass
+class _Body:
+    """What a request carried: its bytes (JSON, read whole) or its multipart form (streamed).
+
+    ``form_error`` is a multipart body that could not be read; it is
+    answered where the body is looked at, after the route, fault and
+    authorization checks, as before.
+    """
+
+    data: bytes = b""
+    form: ParsedForm | None = None
+    form_error: _HTTPError | None = None
+
+    def close(self) -> None:
+        if self.form is not None:
+            self.form.close()  # deletes the spooled files
+
+
+def _declared_type(form: ParsedForm, part: FilePart) -> str:
+    """The media type a file part declared, or ``text/plain`` (RFC 7578's default) if none.
+
+    The parser reports a part without a ``Content-Type`` as
+    ``application/octet-stream``; the service's framework (multer) records
+    ``text/plain``, and so did the emulator before it parsed as a stream.
+    """
+    for raw in form._parts:
+        if raw.file is part.file:
+            return part.content_type if raw.headers.get("Content-Type") else "text/plain"
+    return part.content_type
 
 
 class Emulator:
@@ -377,9 +394,7 @@ class Emulator:
             return False
         return self.api_key is None or header[7:].strip() == self.api_key
 
-    def _create(
-        self, params: dict[str, Any], upload: tuple[str, str, str, bytes] | None, *, json_body: bool
-    ) -> Job:
+    def _create(self, params: dict[str, Any], upload: FilePart | None, *, json_body: bool) -> Job:
         model = params.get("model")
         if not isinstance(model, str) or not model:
             raise _HTTPError(400, ["model must be a string", "model should not be empty"])
@@ -391,13 +406,11 @@ class Emulator:
         upload_field = next((name for name in _UPLOAD_FIELDS if name in properties), "audio")
         audio_bytes: bytes | None = None
         if upload is not None:
-            field_name, _filename, _type, data = upload
-            if field_name != upload_field:
+            if upload.name != upload_field:
                 raise _HTTPError(
                     400,
-                    f"Unexpected field {field_name!r}: {model} takes the file in the field {upload_field!r}",
+                    f"Unexpected field {upload.name!r}: {model} takes the file in the field {upload_field!r}",
                 )
-            audio_bytes = data
         elif json_body and isinstance(params.get(upload_field), dict):
             buffer = params[upload_field].get("buffer")
             if isinstance(buffer, dict) and isinstance(buffer.get("data"), list):
@@ -427,13 +440,16 @@ class Emulator:
             raise _HTTPError(400, f"Either url or {upload_field} must be provided")
         if has_url and has_upload:
             raise _HTTPError(400, f"Provide either url or {upload_field}, not both")
-        if has_upload and audio_bytes is None:
+        if has_upload and upload is None and audio_bytes is None:
             raise _HTTPError(
                 400, f"{upload_field} must be sent as a file in a multipart/form-data request"
             )
-        if audio_bytes is not None and not audio_bytes:
+        if (upload is not None and upload.size == 0) or audio_bytes == b"":
             raise _HTTPError(400, f"The uploaded {upload_field} is empty")
-        facts = recognizer.audio_facts(audio=audio_bytes, url=params.get("url"))
+        if upload is not None:
+            facts = recognizer.audio_facts(file=upload.file, size=upload.size)
+        else:
+            facts = recognizer.audio_facts(audio=audio_bytes, url=params.get("url"))
         job = Job(
             generation_id=str(uuid.uuid4()),
             model=model,
@@ -517,21 +533,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size_line = self.rfile.readline(65537)
-                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline(65537)
-            return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+    def _receive(self, route: str | None, source: RequestBody) -> _Body:
+        """Read a POST body: a multipart form streamed (files spooled), JSON whole, others skipped."""
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.startswith("multipart/form-data"):
+            body = _Body()
+            if route in ("create", "legacy"):
+                if boundary_of(content_type) is None:
+                    body.form_error = _HTTPError(400, "Multipart: Boundary not found")
+                else:
+                    length = source.remaining if isinstance(source, LengthBody) else None
+                    try:
+                        body.form = parse_multipart(source, content_type, content_length=length)
+                    except FormError as error:
+                        body.form_error = _HTTPError(400, f"Multipart: {error}")
+            source.skip()  # an epilogue, or what is left after an error
+            return body
+        if content_type.startswith("application/json") or not content_type:
+            return _Body(data=source.read())
+        source.skip()  # answered 415 unread
+        return _Body()
 
     def _send(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
@@ -551,10 +572,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _parse(
         self,
-        body: bytes,
+        body: _Body,
         record: RecordedRequest,
         properties_of_model: Callable[[str | None], Mapping[str, Any]],
-    ) -> tuple[dict[str, Any], tuple[str, str, str, bytes] | None, bool]:
+    ) -> tuple[dict[str, Any], FilePart | None, bool]:
         """Parameters, the uploaded file (if any) and whether the body was JSON.
 
         Multipart fields arrive as text; ``properties_of_model`` gives the
@@ -562,17 +583,23 @@ class _Handler(BaseHTTPRequestHandler):
         """
         content_type = self.headers.get("Content-Type", "")
         if content_type.startswith("multipart/form-data"):
-            fields, files = _parse_multipart(body, content_type)
+            if body.form_error is not None:
+                raise body.form_error
+            assert body.form is not None
+            fields, files = body.form.fields, body.form.files
             if len(files) > 1:
                 raise _HTTPError(400, "Only one file can be uploaded")
             model = next((value for name, value in fields if name == "model"), None)
             params = decode_form_fields(fields, properties_of_model(model))
             record.form = params
-            record.files = {f[0]: (f[1], f[2], len(f[3])) for f in files}
+            record.files = {
+                f.name: (f.filename, _declared_type(body.form, f), f.size) for f in files
+            }
             return params, (files[0] if files else None), False
-        if content_type.startswith("application/json") or (body and not content_type):
+        data = body.data
+        if content_type.startswith("application/json") or (data and not content_type):
             try:
-                parsed = json.loads(body.decode("utf-8"))
+                parsed = json.loads(data.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 raise _HTTPError(400, "Unexpected token in JSON body") from None
             record.json = parsed
@@ -598,52 +625,73 @@ class _Handler(BaseHTTPRequestHandler):
             content_type=self.headers.get("Content-Type", ""),
             authorized=emulator._check_auth(self.headers.get("Authorization")),
         )
-        body = self._read_body() if method == "POST" else b""
+        body = _Body()
+        try:
+            source = open_request_body(self.headers, self.rfile) if method == "POST" else None
+            if source is not None:
+                body = self._receive(route, source)
+        except RequestRejected as error:
+            body.close()
+            # the rest of the connection cannot be read as requests any more
+            self.close_connection = True
+            with emulator._lock:
+                emulator.requests.append(record)
+            record.status = error.status
+            with contextlib.suppress(OSError):  # the sender may be gone (a body broken off)
+                self._send(
+                    error.status,
+                    _error_body(error.status, f"Bad request body: {error}"),
+                    {"Connection": "close"},
+                )
+            return
         with emulator._lock:
             emulator.requests.append(record)
         try:
-            if route is None:
-                raise _HTTPError(
-                    404 if method in ("GET", "POST") else 405, f"Cannot {method} {path}"
-                )
-            fault = emulator._take_fault(route)
-            if fault is not None:
-                if fault.kind == "reset":
-                    record.status = 0
-                    self._drop_connection()
-                    return
-                if fault.kind == "delay":
-                    time.sleep(fault.delay)
-                else:
-                    record.status = fault.status
-                    payload = (
-                        fault.body
-                        if fault.body is not None
-                        else _error_body(fault.status, _REASONS.get(fault.status, "Error"))
-                    )
-                    self._send(fault.status, payload, fault.headers)
-                    return
-            if not record.authorized:
-                raise _HTTPError(
-                    401, "Invalid or missing API key: send Authorization: Bearer <key>"
-                )
-            if route == "create":
-                status, answer, headers = self._create(body, record)
-            elif route == "poll":
-                match = _POLL_PATH.match(path)
-                assert match is not None
-                answer, headers = emulator._poll(match.group(1))
-                status = 200
-            else:
-                status, answer, headers = self._legacy(body, record)
+            answer = self._answer(method, path, route, record, body)
         except _HTTPError as error:
-            record.status = error.status
-            self._send(error.status, _error_body(error.status, error.message), error.headers)
+            answer = (error.status, _error_body(error.status, error.message), error.headers)
+        finally:
+            body.close()  # spooled uploads are deleted before the answer goes out
+        if answer is None:
             return
+        status, payload, headers = answer
         record.status = status
-        self._send(status, answer, headers)
+        self._send(status, payload, headers)
 
-    def _create(self, body: bytes, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
+    def _answer(
+        self, method: str, path: str, route: str | None, record: RecordedRequest, body: _Body
+    ) -> tuple[int, Any, Mapping[str, str]] | None:
+        """The status, body and headers to answer with; ``None`` if the connection was dropped."""
+        emulator = self.emulator
+        if route is None:
+            raise _HTTPError(404 if method in ("GET", "POST") else 405, f"Cannot {method} {path}")
+        fault = emulator._take_fault(route)
+        if fault is not None:
+            if fault.kind == "reset":
+                record.status = 0
+                self._drop_connection()
+                return None
+            if fault.kind == "delay":
+                time.sleep(fault.delay)
+            else:
+                payload = (
+                    fault.body
+                    if fault.body is not None
+                    else _error_body(fault.status, _REASONS.get(fault.status, "Error"))
+                )
+                return fault.status, payload, fault.headers
+        if not record.authorized:
+            raise _HTTPError(401, "Invalid or missing API key: send Authorization: Bearer <key>")
+        if route == "create":
+            return self._create(body, record)
+        if route == "poll":
+            match = _POLL_PATH.match(path)
+            assert match is not None
+            answer, headers = emulator._poll(match.group(1))
+            return 200, answer, headers
+        return self._legacy(body, record)
+
+    def _create(self, body: _Body, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
         emulator = self.emulator
 
         def properties_of_model(model: str | None) -> Mapping[str, Any]:
@@ -654,7 +702,7 @@ class _Handler(BaseHTTPRequestHandler):
         job = emulator._create(params, upload, json_body=json_body)
         return emulator.create_status, {"generation_id": job.generation_id}, {}
 
-    def _legacy(self, body: bytes, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
+    def _legacy(self, body: _Body, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
         from ..validation import legacy_families
 
         emulator = self.emulator
@@ -676,8 +724,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise _HTTPError(400, "Either url or audio must be provided")
         model = params["model"]
         family = next(f for f in legacy_families() if model in f.models)
-        audio = upload[3] if upload is not None else None
-        facts = recognizer.audio_facts(audio=audio, url=params.get("url"))
+        if upload is not None:
+            facts = recognizer.audio_facts(file=upload.file, size=upload.size)
+        else:
+            facts = recognizer.audio_facts(url=params.get("url"))
         generation_id = str(uuid.uuid4())
         # the one-call endpoint holds the connection while the job runs, and gives up on long jobs
         if emulator.job_duration > emulator.legacy_timeout:
