@@ -47,10 +47,29 @@ from .validation import validate
 if TYPE_CHECKING:  # pragma: no cover
     from .api import stt
     from .client import Client
+    from .dropin import (
+        LegacyCallConnectionError,
+        LegacyCallTimeout,
+        LegacyTransport,
+        RequestsPatch,
+        patch_requests,
+        unpatch_requests,
+    )
+    from .proxy import CompatibilityProxy
 
 # The client needs `requests` (about 0.1 s to import); `legacy-stt check` and
 # `validate` do not, so the client side is imported on first use.
-_LAZY = {"Client": ".client", "stt": ".api"}
+_LAZY = {
+    "Client": ".client",
+    "stt": ".api",
+    "LegacyTransport": ".dropin",
+    "RequestsPatch": ".dropin",
+    "patch_requests": ".dropin",
+    "unpatch_requests": ".dropin",
+    "LegacyCallConnectionError": ".dropin",
+    "LegacyCallTimeout": ".dropin",
+    "CompatibilityProxy": ".proxy",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -70,6 +89,14 @@ __all__ = [
     "validate",
     "Client",
     "PollPolicy",
+    # old code, unchanged
+    "patch_requests",
+    "unpatch_requests",
+    "RequestsPatch",
+    "LegacyTransport",
+    "LegacyCallConnectionError",
+    "LegacyCallTimeout",
+    "CompatibilityProxy",
     # model adapters
     "ModelAdapter",
     "ParameterRule",
