@@ -34,6 +34,7 @@ from ._common import (
 )
 from .lint_commands import add_check_parser
 from .migration_commands import add_migration_parsers, require_target
+from .serve_command import add_serve_parser
 
 __all__ = ["main"]
 
@@ -82,6 +83,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_check_parser(commands)
     add_migration_parsers(commands)
+    add_serve_parser(commands)
     return parser
 
 

@@ -1,0 +1,508 @@
+"""Load on the compatibility proxy: 200 concurrent legacy calls, against the legacy endpoint itself.
+
+What it measures
+----------------
+Three processes, so that the load generator, the proxy and the service do not share a GIL:
+
+* the emulator of the service (``legacy_stt.testing.Emulator``), each job taking
+  ``--job-duration`` seconds (0.5 by default);
+* ``legacy-stt serve`` (the proxy) in front of it;
+* this script, which fires ``--requests`` (200) legacy JSON calls at once -- one thread and one
+  new connection each, released together by a barrier -- and times each one.
+
+Every run times two rounds, in alternating order:
+
+* **baseline**: the calls go straight to the emulator's own deprecated ``POST /v1/stt``, which
+  holds the connection for the job's duration and answers ``201`` with the legacy body -- what
+  the legacy endpoint did;
+* **proxy**: the same calls go to the proxy's ``POST /v1/stt``, which creates each job with
+  ``POST /v1/stt/create``, polls ``GET /v1/stt/{id}`` (the default poll policy: first poll after
+  0.25 s, then each wait x1.5) and answers ``201`` with the legacy body.
+
+A call counts as a failure unless it gets ``201`` and a body with a transcript. Reported per
+round: failures, wall time from release to the last answer, throughput (calls / wall time),
+median and p95 latency; then, over the runs, the medians of those, the proxy's added latency
+(proxy - baseline) and the ratios. Part of the added latency is the two-step flow itself: a
+job is seen finished only at the first poll after it finishes; the report prints that floor
+(the poll schedule's first poll at or after the job's duration). One untimed warm-up round on
+each side comes first.
+
+Two settings of the emulator's HTTP server would time the kernel rather than the proxy, so
+the emulator process changes them (both are socketserver class attributes):
+
+* it keeps the standard library's listen backlog of 5: with 200 connections arriving at once
+  the kernel drops SYNs and the callers retry after a second. Raised to
+  ``--emulator-backlog`` (1024, like the proxy's);
+* it leaves Nagle's algorithm on and writes headers and body separately, so every answer on a
+  kept-alive connection waits for the caller's delayed ACK (40 ms on Linux): that hits the
+  proxy's create and polls, not the baseline's fresh connections. Turned off (``TCP_NODELAY``,
+  as the proxy does) unless ``--emulator-nagle`` is given.
+
+How to run it
+-------------
+From a checkout, after ``python -m pip install .``::
+
+    python benchmarks/proxy_load.py                   # 200 calls, 5 runs
+    python benchmarks/proxy_load.py --requests 50 --runs 2
+    python benchmarks/proxy_load.py --json > figures.json
+
+Needs legacy-stt installed (for the emulator and ``legacy-stt serve``) and requests.
+Python 3.9+.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BenchmarkError, machine_info
+
+DEFAULT_REQUESTS = 200
+DEFAULT_RUNS = 5
+DEFAULT_JOB_DURATION = 0.5
+DEFAULT_BACKLOG = 1024
+WARMUP_REQUESTS = 20
+REQUEST_TIMEOUT = 120.0
+#: The key the callers send; the emulator takes any bearer key.
+BENCH_KEY = "benchmark-key"
+PAYLOAD = {
+    "model": "#g1_nova-2-general",
+    "punctuate": True,
+    "smart_format": True,
+}
+
+
+# ---------------------------------------------------------------------------
+# the emulator, in its own process
+
+
+def serve_emulator(job_duration: float, backlog: int, no_delay: bool) -> int:
+    """Run the emulator until standard input closes; its URL is the first line on stdout."""
+    import http.server
+    import socketserver
+
+    # Both read by socketserver when the emulator's server listens / accepts (see the module doc).
+    http.server.ThreadingHTTPServer.request_queue_size = backlog
+    if no_delay:
+        socketserver.StreamRequestHandler.disable_nagle_algorithm = True
+    from legacy_stt.testing import Emulator
+
+    with Emulator(job_duration=job_duration, legacy_timeout=max(30.0, job_duration * 2)) as service:
+        print(service.url, flush=True)
+        sys.stdin.read()
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# processes
+
+
+@dataclass
+class Process:
+    """A child process whose standard error is read in the background (so it never blocks)."""
+
+    popen: subprocess.Popen
+    lines: queue.Queue = field(default_factory=queue.Queue)
+    kept: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.popen.stderr is not None
+        for line in self.popen.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, pattern: str, timeout: float = 30.0) -> re.Match:
+        deadline = time.monotonic() + timeout
+        compiled = re.compile(pattern)
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.popen.poll() is not None:
+                    break
+                continue
+            self.kept.append(line)
+            found = compiled.search(line)
+            if found:
+                return found
+        raise BenchmarkError(f"process did not start: {''.join(self.kept)[-2000:]}")
+
+    def drain(self) -> list[str]:
+        drained = []
+        while True:
+            try:
+                drained.append(self.lines.get_nowait())
+            except queue.Empty:
+                return drained
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            if self.popen.stdin is not None:
+                self.popen.stdin.close()
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+
+def start_emulator(job_duration: float, backlog: int, nagle: bool) -> tuple[Process, str]:
+    popen = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--serve-emulator",
+            "--job-duration",
+            str(job_duration),
+            "--emulator-backlog",
+            str(backlog),
+            *(["--emulator-nagle"] if nagle else []),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process = Process(popen)
+    assert popen.stdout is not None
+    url = popen.stdout.readline().strip()
+    if not url.startswith("http://"):
+        process.stop()
+        raise BenchmarkError(f"the emulator did not start: {''.join(process.drain())[-2000:]}")
+    return process, url
+
+
+def find_legacy_stt(explicit: str | None) -> list[str]:
+    if explicit:
+        return [explicit]
+    here = shutil.which("legacy-stt", path=os.path.dirname(sys.executable))
+    found = here or shutil.which("legacy-stt")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "legacy_stt"]
+
+
+def start_proxy(command: list[str], upstream: str) -> tuple[Process, str]:
+    popen = subprocess.Popen(
+        [*command, "serve", "--port", "0", "--upstream", upstream],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process = Process(popen)
+    match = process.wait_for(r"listening on (http://\S+) -> upstream")
+    return process, match.group(1)
+
+
+# ---------------------------------------------------------------------------
+# load
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of concurrent calls to one side."""
+
+    side: str
+    latencies: tuple[float, ...]
+    failures: int
+    failure_kinds: dict[str, int]
+    wall: float
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.wall if self.wall > 0 else float("nan")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 95)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "requests": self.count,
+            "failures": self.failures,
+            "failure_kinds": self.failure_kinds,
+            "wall_s": self.wall,
+            "throughput_rps": self.throughput,
+            "median_s": self.median,
+            "p95_s": self.p95,
+            "min_s": min(self.latencies),
+            "max_s": max(self.latencies),
+        }
+
+
+def percentile(values: Sequence[float], rank: float) -> float:
+    """The ``rank``-th percentile (linear interpolation between closest ranks)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * rank / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def fire(side: str, url: str, count: int, tag: str) -> Round:
+    """``count`` legacy calls at once, one thread and one new connection each."""
+    import requests
+
+    barrier = threading.Barrier(count + 1)
+    results: list[tuple[bool, float, float, str]] = [(False, 0.0, 0.0, "not run")] * count
+
+    def call(index: int) -> None:
+        payload = {**PAYLOAD, "url": f"https://example.com/audio/{tag}-{index:04d}.mp3"}
+        body = json.dumps(payload).encode("utf-8")
+        headers = {"Authorization": f"Bearer {BENCH_KEY}", "Content-Type": "application/json"}
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            answer = requests.post(url, data=body, headers=headers, timeout=REQUEST_TIMEOUT)
+            transcript = answer.json()["results"]["channels"][0]["alternatives"][0]["transcript"]
+            ok = answer.status_code == 201 and bool(transcript)
+            kind = "" if ok else f"HTTP {answer.status_code}"
+        except Exception as error:  # noqa: BLE001 - any failure is a failure to count
+            ok, kind = False, type(error).__name__
+        ended = time.perf_counter()
+        results[index] = (ok, ended - started, ended, kind)
+
+    threads = [threading.Thread(target=call, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    released = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    kinds: dict[str, int] = {}
+    for ok, _, _, kind in results:
+        if not ok:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return Round(
+        side=side,
+        latencies=tuple(latency for _, latency, _, _ in results),
+        failures=sum(kinds.values()),
+        failure_kinds=kinds,
+        wall=max(ended for _, _, ended, _ in results) - released,
+    )
+
+
+def polling_floor(job_duration: float) -> float:
+    """When the default poll schedule (no jitter) first polls at or after ``job_duration``."""
+    from legacy_stt.polling import PollPolicy
+
+    policy = PollPolicy()
+    elapsed, delay = 0.0, policy.first_delay
+    while elapsed < job_duration:
+        elapsed += delay
+        delay = min(delay * policy.backoff_factor, policy.max_delay)
+    return elapsed
+
+
+# ---------------------------------------------------------------------------
+# report
+
+
+def summarize(rounds: list[Round]) -> dict[str, Any]:
+    return {
+        "failures": sum(r.failures for r in rounds),
+        "median_s": statistics.median(r.median for r in rounds),
+        "p95_s": statistics.median(r.p95 for r in rounds),
+        "throughput_rps": statistics.median(r.throughput for r in rounds),
+        "wall_s": statistics.median(r.wall for r in rounds),
+    }
+
+
+def build_report(
+    arguments: argparse.Namespace,
+    machine: dict[str, Any],
+    runs: list[dict[str, Round]],
+    proxy_command: list[str],
+    access_lines: int,
+) -> dict[str, Any]:
+    baseline = summarize([run["baseline"] for run in runs])
+    proxy = summarize([run["proxy"] for run in runs])
+    return {
+        "machine": machine,
+        "parameters": {
+            "requests": arguments.requests,
+            "runs": arguments.runs,
+            "job_duration_s": arguments.job_duration,
+            "emulator_backlog": arguments.emulator_backlog,
+            "emulator_nagle": arguments.emulator_nagle,
+            "proxy_command": [*proxy_command, "serve", "--port", "0", "--upstream", "<emulator>"],
+            "polling_floor_s": polling_floor(arguments.job_duration),
+        },
+        "runs": [{side: r.as_dict() for side, r in run.items()} for run in runs],
+        "baseline": baseline,
+        "proxy": proxy,
+        "added_latency_median_s": proxy["median_s"] - baseline["median_s"],
+        "added_latency_p95_s": proxy["p95_s"] - baseline["p95_s"],
+        "ratio_median": proxy["median_s"] / baseline["median_s"],
+        "ratio_p95": proxy["p95_s"] / baseline["p95_s"],
+        "ratio_throughput": proxy["throughput_rps"] / baseline["throughput_rps"],
+        "proxy_access_lines": access_lines,
+        "ok": baseline["failures"] == 0 and proxy["failures"] == 0,
+    }
+
+
+def print_report(report: dict[str, Any]) -> None:
+    machine = report["machine"]
+    params = report["parameters"]
+    out = sys.stdout.write
+    out(
+        "\nlegacy-stt serve: concurrent legacy POST /v1/stt calls, proxy vs the legacy endpoint\n\n"
+    )
+    out(
+        f"machine:  {machine['cpu']}, {machine['logical_cpus']} logical CPUs ({machine['usable_cpus']} usable), load {machine['load_average']}\n"
+    )
+    out(f"          {machine['os']}, {machine['python']}, {machine['date']}\n")
+    out(
+        f"load:     {params['requests']} concurrent calls per round (one thread and connection each), "
+        f"{params['runs']} runs, sides alternating, after a warm-up\n"
+    )
+    out(
+        f"service:  emulator in its own process, job duration {params['job_duration_s']:g} s, "
+        f"listen backlog {params['emulator_backlog']}, "
+        f"Nagle's algorithm {'on' if params['emulator_nagle'] else 'off (TCP_NODELAY)'}\n"
+    )
+    out(
+        "baseline: the emulator's own POST /v1/stt (holds the connection for the job, answers 201)\n"
+    )
+    out(
+        f"proxy:    {' '.join(params['proxy_command'])} (create + polls; default poll policy: "
+        f"the job is first seen done at {params['polling_floor_s']:.3f} s)\n\n"
+    )
+    header = (
+        f"{'run':<5}{'side':<10}{'failures':>9}{'wall s':>9}{'req/s':>9}"
+        f"{'median s':>10}{'p95 s':>9}{'max s':>9}\n"
+    )
+    out(header)
+    out("-" * (len(header) - 1) + "\n")
+    for number, run in enumerate(report["runs"], 1):
+        for side in ("baseline", "proxy"):
+            r = run[side]
+            out(
+                f"{number:<5}{side:<10}{r['failures']:>9}{r['wall_s']:>9.3f}{r['throughput_rps']:>9.1f}"
+                f"{r['median_s']:>10.3f}{r['p95_s']:>9.3f}{r['max_s']:>9.3f}\n"
+            )
+    out("\nmedians over the runs:\n")
+    for side in ("baseline", "proxy"):
+        s = report[side]
+        out(
+            f"  {side:<9} failures {s['failures']:>3}   throughput {s['throughput_rps']:7.1f} req/s   "
+            f"latency median {s['median_s']:.3f} s   p95 {s['p95_s']:.3f} s\n"
+        )
+    out(
+        f"  proxy / baseline: latency x{report['ratio_median']:.2f} (median), x{report['ratio_p95']:.2f} (p95); "
+        f"throughput x{report['ratio_throughput']:.2f}\n"
+    )
+    out(
+        f"  added latency: {report['added_latency_median_s'] * 1000:.0f} ms (median), "
+        f"{report['added_latency_p95_s'] * 1000:.0f} ms (p95); the poll schedule alone accounts for "
+        f"{(params['polling_floor_s'] - params['job_duration_s']) * 1000:.0f} ms\n"
+    )
+    out(f"  proxy log lines counted: {report['proxy_access_lines']}\n")
+    out(f"  no failures: {'yes' if report['ok'] else 'NO'}\n")
+
+
+# ---------------------------------------------------------------------------
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    parser.add_argument("--job-duration", type=float, default=DEFAULT_JOB_DURATION)
+    parser.add_argument("--emulator-backlog", type=int, default=DEFAULT_BACKLOG)
+    parser.add_argument(
+        "--emulator-nagle",
+        action="store_true",
+        help="leave Nagle's algorithm on in the emulator (40 ms stalls on keep-alive answers)",
+    )
+    parser.add_argument("--legacy-stt", metavar="PATH", help="the legacy-stt executable to run")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    if arguments.serve_emulator:
+        return serve_emulator(
+            arguments.job_duration, arguments.emulator_backlog, not arguments.emulator_nagle
+        )
+    machine = machine_info()  # load average before the benchmark loads the machine
+    proxy_command = find_legacy_stt(arguments.legacy_stt)
+    emulator, upstream = start_emulator(
+        arguments.job_duration, arguments.emulator_backlog, arguments.emulator_nagle
+    )
+    proxy: Process | None = None
+    try:
+        proxy, proxy_url = start_proxy(proxy_command, upstream)
+        print(f"emulator {upstream}, proxy {proxy_url}", file=sys.stderr)
+        targets = {"baseline": upstream + "/v1/stt", "proxy": proxy_url + "/v1/stt"}
+        for side, url in targets.items():
+            warm = fire(side, url, WARMUP_REQUESTS, f"warmup-{side}")
+            if warm.failures:
+                raise BenchmarkError(f"warm-up on the {side} failed: {warm.failure_kinds}")
+        proxy.drain()
+        runs: list[dict[str, Round]] = []
+        access_lines = 0
+        for number in range(arguments.runs):
+            order = ["baseline", "proxy"] if number % 2 == 0 else ["proxy", "baseline"]
+            run: dict[str, Round] = {}
+            for side in order:
+                run[side] = fire(side, targets[side], arguments.requests, f"run{number}-{side}")
+                time.sleep(0.5)  # let connections close before the next round
+                print(
+                    f"run {number + 1}/{arguments.runs} {side}: {run[side].failures} failures, "
+                    f"median {run[side].median:.3f} s",
+                    file=sys.stderr,
+                )
+            runs.append(run)
+        time.sleep(0.2)
+        access_lines = sum(1 for line in proxy.drain() if " POST /v1/stt " in line)
+    except BenchmarkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        emulator.stop()
+    report = build_report(arguments, machine, runs, proxy_command, access_lines)
+    if arguments.json:
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(report)
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,903 @@
+"""A local HTTP server that answers the deprecated ``POST /v1/stt`` for callers in any language.
+
+Code that is not Python -- a ``curl`` line in a shell script, a JavaScript
+``fetch`` -- cannot use the client or the drop-in adapter. It can be pointed
+at this proxy instead::
+
+    with CompatibilityProxy(port=8765) as proxy:
+        proxy.serve_forever()          # or: keep working while it serves in the background
+
+and keeps sending what it always sent:
+
+* ``POST /v1/stt`` and ``POST /stt`` (JSON, multipart upload or form fields)
+  are answered by one shared ``legacy_endpoint.LegacyEndpoint``: exactly one
+  job is created on the two-step API, polled, and the legacy body comes
+  back with ``201``; parameter notices come back as
+  ``X-Legacy-STT-Warning`` headers. Errors are JSON in the service's shape
+  (``statusCode``, ``message``, ``error``), with the statuses of
+  ``legacy_endpoint.reply_for_error``.
+* Every other request under ``/v1/`` (``POST /v1/stt/create``,
+  ``GET /v1/stt/{generation_id}``, ...) is forwarded to the upstream
+  service unchanged, so callers can move to the two-step API through the
+  same address one call at a time.
+* ``GET /healthz`` (or ``/health``) answers ``200`` with the configuration
+  (never a key).
+
+Request bodies are streamed -- to the multipart parser, which spools file
+parts to disk, or to the upstream -- never held whole in memory; bodies
+larger than ``max_body_size`` are refused with ``413``. The caller's
+``Authorization`` header is passed on and never stored or logged; the log has
+one line per request with the method, the path without its query string,
+the status, the duration and the byte counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO, Any, cast
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+from ._version import __version__
+from .exceptions import ConfigurationError, RequestRejected
+from .legacy_endpoint import DEFAULT_MAX_BODY_SIZE, LegacyEndpoint, LegacyReply, is_legacy_path
+from .planning import Target
+from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
+from .request_bodies import CHUNK_SIZE, LengthBody, RequestBody, open_request_body
+from .transport import DEFAULT_BASE_URL, APIKey, is_loopback_url
+
+__all__ = [
+    "CompatibilityProxy",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "HEALTH_PATHS",
+    "WARNING_HEADER",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: Paths of the health check.
+HEALTH_PATHS = ("/healthz", "/health")
+#: Requests under this prefix that are not legacy calls are forwarded to the upstream.
+FORWARDED_PREFIX = "/v1/"
+#: The response header that carries each parameter notice (one header per notice).
+WARNING_HEADER = "X-Legacy-STT-Warning"
+#: Connections kept open to the upstream: one per concurrent request, so that
+#: many callers polling at once do not open and drop a connection per poll.
+DEFAULT_POOL_SIZE = 256
+#: How long ``stop()`` waits for requests in flight.
+DEFAULT_SHUTDOWN_GRACE = 30.0
+#: A connection that sends nothing for this long is closed (idle keep-alive, stalled upload).
+CONNECTION_TIMEOUT = 120.0
+#: After refusing a body, how long its remaining bytes are read and discarded before closing
+#: (closing a socket with unread data sends a reset, which can destroy the answer in transit).
+LINGER_SECONDS = 2.0
+#: A body left unread after the answer is read to its end if it is this small (to keep the
+#: connection), otherwise the connection is closed.
+DRAIN_LIMIT = 64 * 1024
+
+# Hop-by-hop headers (RFC 9110, 7.6.1) describe one connection, not the message; they are
+# never passed on. Host is the proxy's own; Content-Length is set again by requests for the
+# body it sends; Expect: 100-continue is answered here, when the body is first read.
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "trailers",
+        "upgrade",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+    }
+)
+_NOT_FORWARDED = _HOP_BY_HOP | {"host", "content-length", "expect"}
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+# -- small helpers --------------------------------------------------------------
+
+
+def _header_text(text: str, limit: int = 2000) -> str:
+    """``text`` as a safe header value: one line of printable ASCII, escapes for the rest.
+
+    Notice messages quote parameter names from the caller's payload, which
+    could hold a line break (header injection) or non-ASCII text.
+    """
+    out = []
+    for char in " ".join(str(text).split()):
+        code = ord(char)
+        if 32 <= code < 127:
+            out.append(char)
+        elif code < 256:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    value = "".join(out)
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _log_path(path: str, limit: int = 200) -> str:
+    """A request path fit for a log line: printable, bounded (the query was removed before)."""
+    return _header_text(path, limit)
+
+
+def _display_url(url: str) -> str:
+    """``url`` without any ``user:password@`` part, for logs and the health answer."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _error_body(status: int, message: str) -> dict[str, Any]:
+    # The shape of the service's own errors and of legacy_endpoint's: statusCode, message, error.
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return {"statusCode": status, "message": message, "error": phrase}
+
+
+# -- the HTTP server ----------------------------------------------------------------
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    """A thread per connection; knows its open connections and the requests in flight."""
+
+    daemon_threads = True
+    # 200 callers connecting at once must not find the default backlog of 5 full:
+    # refused SYNs are retried only after a second.
+    request_queue_size = 1024
+
+    def __init__(self, address: tuple[str, int], proxy: CompatibilityProxy) -> None:
+        self.proxy = proxy
+        self.stopping = False
+        self._state = threading.Condition()
+        self._connections: set[socket.socket] = set()
+        self._in_flight = 0
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6  # an IPv6 literal such as ::1
+        super().__init__(address, _ProxyHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._state:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._state:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver's default prints a traceback to stderr; a dropped connection is routine.
+        logger.info("a connection ended with an error")
+        logger.debug("connection error details", exc_info=True)
+
+    def request_started(self) -> None:
+        with self._state:
+            self._in_flight += 1
+
+    def request_finished(self) -> None:
+        with self._state:
+            self._in_flight -= 1
+            self._state.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait for the requests in flight to finish; False if some are still running."""
+        deadline = time.monotonic() + timeout
+        with self._state:
+            while self._in_flight:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._state.wait(left)
+        return True
+
+    def close_connections(self) -> None:
+        """Close every connection still open (idle keep-alive ones, or stragglers)."""
+        with self._state:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    """One connection: parses each request and answers it (legacy, forwarded, health)."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = f"legacy-stt-proxy/{__version__}"
+    sys_version = ""
+    timeout = CONNECTION_TIMEOUT
+    # Headers and body go out in separate writes; with Nagle's algorithm the body would wait
+    # for the caller's delayed ACK of the headers (40 ms on Linux) on every keep-alive answer.
+    disable_nagle_algorithm = True
+    server: _ProxyServer
+
+    # -- plumbing ---------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self._linger = False
+        self._expect_continue = False
+        self._record = _RequestRecord()
+        self._reader: RequestBody | None = None
+
+    def parse_request(self) -> bool:
+        self._expect_continue = False
+        return super().parse_request()
+
+    def handle_expect_100(self) -> bool:
+        # The standard handler says "100 Continue" at once. Saying it only when the body is
+        # first read means a request refused on its headers (413, 404, 401 on a forward) is
+        # answered without making the caller send what may be gigabytes.
+        self._expect_continue = True
+        return True
+
+    def _send_continue(self) -> None:
+        if self._expect_continue:
+            self._expect_continue = False
+            self.send_response_only(HTTPStatus.CONTINUE)
+            self.end_headers()
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        # Replaced by one line per request in _dispatch (the request line would carry the query).
+        pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Only errors the standard handler reports itself (malformed request lines, timeouts)
+        # get here; never headers.
+        logger.info("%s", _header_text(format % args, 300))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # The standard handler answers malformed requests with an HTML page; callers of the
+        # proxy expect JSON. Its message may quote the request line (and so a query string):
+        # it goes to the caller, not to the log.
+        logger.info("malformed request answered with %d", code)
+        self.close_connection = True
+        self._record = _RequestRecord()
+        self._reader = None
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Error"
+        self._send_json(code, _error_body(code, message or phrase))
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if self._linger:
+                self._discard_input()
+
+    def _discard_input(self) -> None:
+        """Say we are done, then read what the caller is still sending, for a short while.
+
+        Closing a socket with unread input makes the kernel send a reset,
+        which can destroy the error answer before the caller reads it.
+        """
+        connection = self.connection
+        try:
+            connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                connection.settimeout(left)
+                if not connection.recv(CHUNK_SIZE):
+                    return
+        except OSError:
+            return
+
+    def _send_json(
+        self,
+        status: int,
+        body: Any,
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        self._send(status, data, [("Content-Type", "application/json"), *headers])
+
+    def _decide_close(self) -> None:
+        """Decide, before the headers go out, whether this connection ends after the answer."""
+        body = self._reader
+        if self.server.stopping or (body is None and self._has_body()):
+            # Stopping, or a body nobody will read (a 404, a health check with a body).
+            self.close_connection = True
+        elif (
+            body is not None
+            and not body.finished
+            and (body.broken or not isinstance(body, LengthBody) or body.remaining > DRAIN_LIMIT)
+        ):
+            # Answered before the body was read, and too much of it is left to skip.
+            self.close_connection = True
+
+    def _send(self, status: int, data: bytes, headers: Iterable[tuple[str, str]]) -> None:
+        self._decide_close()
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(0 if self.command == "HEAD" else len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self._record.response_started = True
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self._record.bytes_out += len(data)
+        self._record.status = status
+
+    # -- dispatch ---------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        started = time.perf_counter()
+        self._record = _RequestRecord()
+        self._reader = None
+        server = self.server
+        path, query = _split_target(self.path)
+        server.request_started()
+        try:
+            self._route(path, query)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            # The caller went away (or stalled) while we answered: nothing left to tell it.
+            self._record.note = "caller disconnected"
+            self.close_connection = True
+        except Exception as error:  # a bug of ours: answer 500, keep the details in the log
+            logger.error(
+                "%s %s failed with %s", self.command, _log_path(path), type(error).__name__
+            )
+            logger.debug("details", exc_info=True)
+            self.close_connection = True
+            if not self._record.response_started:
+                with contextlib.suppress(OSError):
+                    self._send_json(
+                        500, _error_body(500, "internal error in the legacy-stt proxy; see its log")
+                    )
+        finally:
+            self._settle_body(self._reader)
+            if server.stopping:
+                self.close_connection = True
+            self._log_access(path, started)
+            # Counted out only once logged, so that stop() returns with every line written.
+            server.request_finished()
+
+    def _route(self, path: str, query: str) -> None:
+        """Answer the request (its body's reader, if one is made, is ``self._reader``)."""
+        method = self.command
+        if path in HEALTH_PATHS and method in ("GET", "HEAD"):
+            self._record.route = "health"
+            self._health()
+            return
+        legacy = method == "POST" and is_legacy_path(path)
+        forwarded = not legacy and path.startswith(FORWARDED_PREFIX) and _clean(path)
+        if not legacy and not forwarded:
+            self._send_json(
+                404,
+                _error_body(
+                    404,
+                    f"Cannot {method} {_log_path(path)}: this proxy answers POST /v1/stt and "
+                    "POST /stt, forwards the other /v1/ requests, and reports on GET /healthz",
+                ),
+            )
+            return
+        self._record.route = "legacy" if legacy else "forward"
+        accepted, body = self._body()
+        if not accepted:
+            return
+        if legacy:
+            self._legacy(body)
+        else:
+            self._forward(path, query, body)
+
+    def _has_body(self) -> bool:
+        headers = getattr(self, "headers", None)  # not there for a malformed request line
+        if headers is None:
+            return False
+        return "Transfer-Encoding" in headers or (
+            headers.get("Content-Length", "0").strip() not in ("", "0")
+        )
+
+    def _body(self) -> tuple[bool, RequestBody | None]:
+        """A reader for the request body (None: there is none); False if it was refused."""
+        try:
+            self._reader = open_request_body(
+                self.headers,
+                self.rfile,
+                limit=self.server.proxy.max_body_size,
+                before_first_read=self._send_continue,
+            )
+        except RequestRejected as rejected:  # refused on the headers alone: nothing is read
+            return self._refuse(rejected.status, str(rejected))
+        return True, self._reader
+
+    def _refuse(self, status: int, message: str) -> tuple[bool, None]:
+        """Answer an error without reading the body; the connection cannot be reused."""
+        self.close_connection = True
+        self._linger = True
+        self._send_json(status, _error_body(status, message))
+        return False, None
+
+    def _settle_body(self, body: RequestBody | None) -> None:
+        """After the answer: the next request on this connection must start where it should."""
+        if body is None:
+            if self._has_body():  # a body nobody asked for (a 404, a health check)
+                self.close_connection = True
+                self._linger = True
+            return
+        self._record.bytes_in = body.bytes_read
+        if body.finished:
+            return
+        if not body.broken and isinstance(body, LengthBody) and body.remaining <= DRAIN_LIMIT:
+            try:
+                while body.read(CHUNK_SIZE):
+                    pass
+                return
+            except RequestRejected:
+                pass
+        # The rest of the body is unread (refused, or answered before it was all read):
+        # close the connection, politely.
+        self.close_connection = True
+        self._linger = True
+
+    # -- the three kinds of request ---------------------------------------
+
+    def _health(self) -> None:
+        proxy = self.server.proxy
+        self._send_json(
+            200,
+            {
+                "status": "ok",
+                "upstream": _display_url(proxy.upstream),
+                "target": proxy.target,
+                "strict": proxy.strict,
+                "max_body_size": proxy.max_body_size,
+                "version": __version__,
+            },
+        )
+
+    def _authorization(self) -> str | None:
+        header = self.headers.get("Authorization")
+        fallback = self.server.proxy._fallback_key
+        if header is None and fallback is not None:
+            return f"Bearer {fallback.reveal()}"
+        return header
+
+    def _legacy(self, body: RequestBody | None) -> None:
+        proxy = self.server.proxy
+        reply = proxy.endpoint.reply(
+            self.headers.get("Content-Type"),
+            # read(n) is all the endpoint uses of a stream
+            cast(IO[bytes], body) if body is not None else b"",
+            content_length=body.len if isinstance(body, LengthBody) else None,
+            authorization=self._authorization(),
+        )
+        self._send_reply(reply)
+
+    def _send_reply(self, reply: LegacyReply) -> None:
+        headers = [
+            (name, _header_text(value))
+            for name, value in reply.headers.items()
+            if name.lower() not in _HOP_BY_HOP | {"content-type", "content-length"}
+        ]
+        headers += [
+            (WARNING_HEADER, _header_text(f"{notice.code}: {notice.message}"))
+            for notice in reply.notices
+        ]
+        self._record.generation_id = reply.generation_id
+        self._record.notices = len(reply.notices)
+        self._send_json(reply.status, reply.content, headers)
+
+    def _forward_headers(self) -> CaseInsensitiveDict:
+        connection_tokens = {
+            token.strip().lower()
+            for value in self.headers.get_all("Connection") or []
+            for token in value.split(",")
+        }
+        headers: CaseInsensitiveDict = CaseInsensitiveDict()
+        for name, value in self.headers.items():
+            lowered = name.lower()
+            if lowered in _NOT_FORWARDED or lowered in connection_tokens:
+                continue
+            if lowered.startswith("proxy-"):
+                continue
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        authorization = self._authorization()
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        # requests would add its own User-Agent, Accept and Accept-Encoding; None keeps what the
+        # caller sent (or nothing), so that the upstream answers exactly what the caller asked for.
+        for name in ("User-Agent", "Accept", "Accept-Encoding", "Connection"):
+            if name not in headers:
+                headers[name] = None
+        return headers
+
+    def _forward(self, path: str, query: str, body: RequestBody | None) -> None:
+        proxy = self.server.proxy
+        url = proxy.upstream + path + (f"?{query}" if query else "")
+        data: Any = None
+        if isinstance(body, LengthBody):
+            data = body if body.len else b""
+        elif body is not None:
+            data = iter(body)  # chunked on the way in, chunked on the way out
+        try:
+            upstream = proxy.session.request(
+                self.command,
+                url,
+                headers=self._forward_headers(),
+                data=data,
+                stream=True,
+                allow_redirects=False,
+                timeout=proxy.timeout,
+            )
+        except RequestRejected as rejected:  # the caller's body, read while it was sent
+            self.close_connection = True
+            self._send_json(rejected.status, _error_body(rejected.status, str(rejected)))
+            return
+        except requests.Timeout as error:
+            self._bad_gateway(
+                f"the upstream service at {_display_url(proxy.upstream)} did not answer in time "
+                f"({type(error).__name__})"
+            )
+            return
+        except requests.RequestException as error:
+            self._bad_gateway(
+                f"the upstream service at {_display_url(proxy.upstream)} cannot be reached "
+                f"({type(error).__name__})"
+            )
+            return
+        with upstream:
+            self._relay(upstream)
+
+    def _bad_gateway(self, message: str) -> None:
+        self._record.note = "upstream unreachable"
+        self._send_json(502, _error_body(502, message))
+
+    def _relay(self, upstream: requests.Response) -> None:
+        """Stream the upstream's answer back: status, end-to-end headers, body as it arrives."""
+        status = upstream.status_code
+        raw_headers = upstream.raw.headers
+        connection_tokens = {
+            token.strip().lower()
+            for value in raw_headers.getlist("Connection")
+            for token in value.split(",")
+        }
+        has_body = self.command != "HEAD" and status >= 200 and status not in _NO_BODY_STATUSES
+        # With both, Transfer-Encoding wins (RFC 9112, 6.3) and the length is not to be trusted.
+        framed = "Transfer-Encoding" in raw_headers
+        length = None if framed else raw_headers.get("Content-Length")
+        chunked = has_body and length is None and self.request_version == "HTTP/1.1"
+        if has_body and length is None and not chunked:
+            self.close_connection = True  # an HTTP/1.0 caller reads to the end of the connection
+        self._decide_close()
+        self.send_response_only(status)
+        for name, value in raw_headers.items():
+            lowered = name.lower()
+            if lowered in _HOP_BY_HOP or lowered in connection_tokens:
+                continue
+            if lowered == "content-length" and framed:
+                continue
+            self.send_header(name, value)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self._record.response_started = True
+        self._record.status = status
+        if not has_body:
+            return
+        # The raw stream, not iter_content: the body goes back byte for byte, still compressed
+        # if the upstream compressed it (its Content-Encoding is passed on).
+        chunks = upstream.raw.stream(CHUNK_SIZE, decode_content=False)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as error:
+                # The upstream broke off: close, so the caller cannot take a short body for whole.
+                logger.info("the upstream's answer broke off (%s)", type(error).__name__)
+                self._record.note = "upstream broke off"
+                self.close_connection = True
+                return
+            if not chunk:
+                continue
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            else:
+                self.wfile.write(chunk)
+            self._record.bytes_out += len(chunk)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    # -- the log line -----------------------------------------------------
+
+    def _log_access(self, path: str, started: float) -> None:
+        record = self._record
+        parts = [
+            self.command,
+            _log_path(path),
+            str(record.status if record.status is not None else "-"),
+            f"{(time.perf_counter() - started) * 1000:.0f}ms",
+            f"in={record.bytes_in}B",
+            f"out={record.bytes_out}B",
+        ]
+        if record.route == "legacy":
+            parts.append(f"generation_id={record.generation_id or '-'}")
+            parts.append(f"notices={record.notices}")
+        elif record.route == "forward":
+            parts.append("forwarded")
+        if record.note:
+            parts.append(f"({record.note})")
+        logger.info("%s", " ".join(parts))
+
+
+class _RequestRecord:
+    """What the log line of one request says."""
+
+    __slots__ = (
+        "bytes_in",
+        "bytes_out",
+        "generation_id",
+        "note",
+        "notices",
+        "response_started",
+        "route",
+        "status",
+    )
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.route = ""
+        self.generation_id: str | None = None
+        self.notices = 0
+        self.note = ""
+        self.response_started = False
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    """Path and query of a request target (an absolute URL too, as sent to an HTTP proxy)."""
+    if target.startswith(("http://", "https://")):
+        parts = urlsplit(target)
+        return parts.path or "/", parts.query
+    path, _, query = target.partition("?")
+    return path.split("#", 1)[0], query
+
+
+def _clean(path: str) -> bool:
+    """False for paths with ``.``/``..`` segments, which could step out of ``/v1/`` upstream."""
+    return not any(segment in (".", "..") for segment in unquote(path).split("/"))
+
+
+# -- the proxy ------------------------------------------------------------------------
+
+
+def _settle_environment(session: requests.Session, upstream: str) -> None:
+    """Read the environment's proxy and CA settings once, for the one upstream.
+
+    With ``trust_env`` on, requests scans every environment variable on each
+    request (about a millisecond, several times per legacy call), and it
+    would let ``~/.netrc`` credentials replace the caller's
+    ``Authorization``. The proxy always talks to the same upstream, so the
+    settings are read here and ``trust_env`` is turned off.
+    """
+    session.trust_env = False
+    with contextlib.suppress(ValueError):  # a malformed URL is reported by LegacyEndpoint
+        session.proxies.update(requests.utils.get_environ_proxies(upstream))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+
+
+class CompatibilityProxy:
+    """A local HTTP server that answers the deprecated one-call endpoint on the two-step API.
+
+    ``host``/``port`` is where it listens (port 0: any free port; ``url``
+    says which). ``upstream`` is the service's base URL (default
+    ``AIML_API_BASE_URL``, else ``https://api.aimlapi.com``). ``target``,
+    ``strict``, ``poll_timeout``, ``poll_policy``, ``timeout`` and
+    ``allow_insecure_http`` are ``Client``'s options, applied to every legacy
+    request. ``max_body_size`` bounds request bodies (413 beyond).
+    ``fallback_api_key`` is used only for requests that carry no
+    ``Authorization`` header (legacy and forwarded ones); otherwise the
+    caller's own header is passed on. ``pool_size`` is the number of
+    connections kept open to the upstream.
+
+    Use it as a context manager, or ``start()``/``stop()``;
+    ``serve_forever()`` blocks until ``stop()`` is called from elsewhere.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        upstream: str | None = None,
+        target: Target = None,
+        strict: bool = False,
+        max_body_size: float = DEFAULT_MAX_BODY_SIZE,
+        fallback_api_key: str | None = None,
+        poll_timeout: float = DEFAULT_POLL_TIMEOUT,
+        poll_policy: PollPolicy | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        allow_insecure_http: bool = False,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE,
+    ) -> None:
+        from .client import DEFAULT_TIMEOUT
+
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+            raise ConfigurationError(f"port must be a number from 0 to 65535; got {port!r}")
+        if (
+            not isinstance(max_body_size, (int, float))
+            or isinstance(max_body_size, bool)
+            or not max_body_size > 0
+        ):
+            raise ConfigurationError(
+                f"max_body_size must be a positive number of bytes; got {max_body_size!r}"
+            )
+        if fallback_api_key is not None and not isinstance(fallback_api_key, str):
+            raise ConfigurationError(
+                f"fallback_api_key must be a string; got {type(fallback_api_key).__name__}"
+            )
+        self.host = host
+        self.port = port
+        self.strict = bool(strict)
+        self.max_body_size = max_body_size
+        self.shutdown_grace = float(shutdown_grace)
+        self.session = requests.Session()
+        # Every handler thread shares this session; the default pool keeps 10 connections per
+        # host and drops (and logs) the rest, which would reconnect on every poll under load.
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, int(pool_size)))
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        base_url = upstream or os.environ.get("AIML_API_BASE_URL") or DEFAULT_BASE_URL
+        _settle_environment(self.session, base_url)
+        self.endpoint = LegacyEndpoint(
+            base_url=base_url,
+            session=self.session,
+            target=target,
+            strict=strict,
+            timeout=timeout,
+            poll_timeout=poll_timeout,
+            poll_policy=poll_policy,
+            allow_insecure_http=allow_insecure_http,
+            max_body_size=max_body_size,
+        )
+        self.upstream: str = self.endpoint.base_url
+        self.target: Target = self.endpoint.target
+        self.timeout = timeout or DEFAULT_TIMEOUT
+        self._fallback_key = APIKey(fallback_api_key) if fallback_api_key else None
+        self._server: _ProxyServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._lifecycle = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = self.url if self._server is not None else "stopped"
+        return f"<CompatibilityProxy {state} -> {_display_url(self.upstream)}>"
+
+    # -- life cycle -------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The proxy's base URL (with the actual port when it was started on port 0)."""
+        if self._server is None:
+            raise RuntimeError(
+                "the proxy is not running; call start() or use it as a context manager"
+            )
+        address, port = self._server.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    @property
+    def display_upstream(self) -> str:
+        """The upstream URL as shown in logs and answers (without any user:password part)."""
+        return _display_url(self.upstream)
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when only this machine can reach the proxy (it listens on a loopback address)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return is_loopback_url(f"http://{host}/")
+
+    def start(self) -> CompatibilityProxy:
+        """Listen and serve in a background thread. Raises ``OSError`` if the port is taken."""
+        with self._lifecycle:
+            if self._server is not None:
+                return self
+            server = _ProxyServer((self.host, self.port), self)
+            self._server = server
+            self._stopped.clear()
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="legacy-stt-proxy",
+                daemon=True,
+            )
+            self._thread.start()
+        logger.debug("proxy listening on %s", self.url)
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve until ``stop()`` is called (from another thread or a signal handler)."""
+        self.start()
+        while not self._stopped.wait(0.5):
+            pass
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop accepting, let requests in flight finish (for up to ``grace`` seconds), close.
+
+        Idle keep-alive connections are closed; a request still running
+        after the grace period has its connection closed under it.
+        """
+        with self._lifecycle:
+            server, thread = self._server, self._thread
+            if server is None:
+                return
+            server.stopping = True
+            server.shutdown()  # the accept loop ends
+            server.server_close()  # new connections are refused from here on
+            if thread is not None:
+                thread.join(timeout=5)
+            wait = self.shutdown_grace if grace is None else grace
+            if not server.wait_until_idle(wait):
+                logger.warning("stopping with requests still running after %.0f s", wait)
+            server.close_connections()
+            self._server = None
+            self._thread = None
+            self.session.close()
+            self._stopped.set()
+        logger.debug("proxy stopped")
+
+    def __enter__(self) -> CompatibilityProxy:
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
