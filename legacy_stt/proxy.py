@@ -228,12 +228,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = f"legacy-stt-proxy/{__version__}"
-    sys_version = ""
     timeout = CONNECTION_TIMEOUT
     # Headers and body go out in separate writes; with Nagle's algorithm the body would wait
     # for the caller's delayed ACK of the headers (40 ms on Linux) on every keep-alive answer.
     disable_nagle_algorithm = True
     server: _ProxyServer
+
+    def version_string(self) -> str:
+        return self.server_version  # the standard one appends " <sys_version>", here empty
 
     # -- plumbing ---------------------------------------------------------
 

@@ -415,6 +415,7 @@ def test_health_reports_the_configuration_and_never_a_key(stt_emulator: Emulator
             assert body["status"] == "ok" and body["upstream"] == stt_emulator.url
             assert body["target"] == "nova-3" and body["version"] == legacy_stt.__version__
             assert SECRET_KEY not in response.text
+            assert response.headers["Server"] == f"legacy-stt-proxy/{legacy_stt.__version__}"
     assert stt_emulator.requests == []  # the health check does not bother the upstream
 
 

@@ -520,7 +520,9 @@ class Emulator:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "stt-emulator"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version  # the standard one appends " <sys_version>", here empty
 
     @property
     def emulator(self) -> Emulator:
