@@ -42,6 +42,7 @@ from .exceptions import (
 )
 from .polling import PollPolicy
 from .registry import get_adapter, register_adapter
+from .retries import RetryPolicy
 from .validation import validate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +90,7 @@ __all__ = [
     "validate",
     "Client",
     "PollPolicy",
+    "RetryPolicy",
     # old code, unchanged
     "patch_requests",
     "unpatch_requests",

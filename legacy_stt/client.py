@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .exceptions import ConfigurationError, PayloadError, Problem
 from .planning import Target, plan_request
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer, wait_for_result
 from .registry import AdapterRegistry, default_registry
+from .retries import RetryPolicy
 from .transport import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT,
@@ -138,6 +140,8 @@ class Client:
         allow_insecure_http: bool = False,
         target: Target = None,
         raw: bool = False,
+        retry: RetryPolicy | int | None = None,
+        deadline: float | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("AIML_API_KEY")
         if key is not None and not isinstance(key, str):
@@ -152,6 +156,15 @@ class Client:
             )
         _check_timeout(timeout, "timeout")
         _check_timeout(poll_timeout, "poll_timeout")
+        if deadline is not None:
+            if isinstance(deadline, tuple):
+                raise ConfigurationError(f"deadline must be a number of seconds; got {deadline!r}")
+            _check_timeout(deadline, "deadline")
+        try:
+            self.retry = RetryPolicy.from_value(retry)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+        self.deadline = None if deadline is None else float(deadline)
         self.base_url = base
         self.timeout = timeout
         self.poll_timeout = float(poll_timeout)
@@ -164,7 +177,11 @@ class Client:
         self.session = session if session is not None else requests.Session()
         self._api_key = APIKey(key) if key else None
         self._transport = ServiceTransport(
-            base_url=base, api_key=self._api_key, session=self.session, timeout=timeout
+            base_url=base,
+            api_key=self._api_key,
+            session=self.session,
+            timeout=timeout,
+            retry=self.retry,
         )
         self._jobs: OrderedDict[str, _PreparedJob] = OrderedDict()
         self._jobs_lock = threading.Lock()
@@ -242,8 +259,13 @@ class Client:
         for notice in notices:
             deprecations.warn(notice.message, notice.category)
 
-    def _create(self, job: _PreparedJob) -> str:
-        answer = self._transport.create(job.body, job.upload, upload_field=job.adapter.upload_field)
+    def _create(self, job: _PreparedJob, *, deadline: float | None = None) -> str:
+        answer = self._transport.create(
+            job.body,
+            job.upload,
+            upload_field=job.adapter.upload_field,
+            cap=None if deadline is None else max(deadline - time.monotonic(), 0.001),
+        )
         with self._jobs_lock:
             self._jobs[answer.generation_id] = job
             while len(self._jobs) > _JOB_MEMORY:
@@ -270,8 +292,9 @@ class Client:
     ) -> dict[str, Any]:
         job, notices = self._prepare(payload, audio)
         self._emit(notices)
-        generation_id = self._create(job)
-        return self._wait(generation_id, job, raw=raw)
+        deadline = None if self.deadline is None else time.monotonic() + self.deadline
+        generation_id = self._create(job, deadline=deadline)
+        return self._wait(generation_id, job, raw=raw, deadline=deadline)
 
     def submit(self, payload: Mapping[str, Any], audio: Any = None) -> str:
         """Create the job for a legacy payload and return its ``generation_id`` without waiting."""
@@ -330,12 +353,21 @@ class Client:
         return self._translate(generation_id, result, job, model, raw)
 
     def _wait(
-        self, generation_id: str, job: _PreparedJob, *, raw: bool | None = None
+        self,
+        generation_id: str,
+        job: _PreparedJob,
+        *,
+        raw: bool | None = None,
+        deadline: float | None = None,
     ) -> dict[str, Any]:
+        timeout = self.poll_timeout
+        if deadline is not None:
+            # what is left of the call's deadline after the create request, if that is shorter
+            timeout = min(timeout, max(deadline - time.monotonic(), 0.0))
         result = wait_for_result(
             lambda cap: self._transport.fetch(generation_id, cap=cap),
             generation_id,
-            timeout=self.poll_timeout,
+            timeout=timeout,
             policy=self.poll_policy,
         )
         return self._translate(generation_id, result, job, None, raw)

@@ -47,6 +47,7 @@ from .legacy_endpoint import (
 )
 from .planning import Target
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
+from .retries import RetryPolicy
 from .transport import DEFAULT_BASE_URL, normalize_base_url
 
 __all__ = [
@@ -186,8 +187,8 @@ class LegacyTransport(BaseAdapter):
     Key: ``api_key``, if given, replaces the key old code sends; otherwise
     the request's own ``Authorization: Bearer`` key is used, or
     ``AIML_API_KEY`` when the request has none. ``target``, ``strict``,
-    ``poll_timeout``, ``poll_policy`` and ``allow_insecure_http`` are
-    ``Client``'s options. A caller's ``timeout=`` bounds the whole call, as
+    ``poll_timeout``, ``poll_policy``, ``retry`` and ``allow_insecure_http``
+    are ``Client``'s options. A caller's ``timeout=`` bounds the whole call, as
     it bounded the legacy endpoint's answer.
     """
 
@@ -202,6 +203,7 @@ class LegacyTransport(BaseAdapter):
         poll_policy: PollPolicy | None = None,
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
+        retry: RetryPolicy | int | None = None,
         passthrough: BaseAdapter | None = None,
         session: requests.Session | None = None,
     ) -> None:
@@ -220,6 +222,7 @@ class LegacyTransport(BaseAdapter):
             poll_policy=poll_policy,
             allow_insecure_http=allow_insecure_http,
             max_body_size=max_body_size,
+            retry=retry,
         )
         self.base_url = self._endpoint.base_url
         self.intercepted = tuple(dict.fromkeys((DEFAULT_BASE_URL, self.base_url)))

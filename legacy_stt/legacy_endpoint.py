@@ -48,6 +48,7 @@ from .forms import FormError, ParsedForm, decode_form_fields, parse_multipart
 from .planning import Target
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from .request_bodies import too_large
+from .retries import RetryPolicy
 from .uploads import Upload, upload_from_spool
 from .validation import ParameterNotice, family_of_model, legacy_families
 
@@ -399,6 +400,7 @@ class LegacyEndpoint:
         poll_policy: PollPolicy | None = None,
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
+        retry: RetryPolicy | int | None = None,
     ) -> None:
         from .client import DEFAULT_TIMEOUT, Client
 
@@ -412,6 +414,7 @@ class LegacyEndpoint:
             registry=registry,
             allow_insecure_http=allow_insecure_http,
             target=target,
+            retry=retry,
         )
         # Build one client now so that a bad option fails here, not on the first request.
         probe = Client("probe", poll_timeout=poll_timeout, **self._client_options)

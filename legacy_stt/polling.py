@@ -20,11 +20,11 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from . import deprecations
-from .exceptions import APIError, PollTimeout, RateLimitError, TranscriptionFailed
+from .exceptions import APIError, PollTimeout, TranscriptionFailed
+from .retries import parse_retry_after
 
 __all__ = [
     "PENDING_STATUSES",
@@ -105,33 +105,6 @@ class PollAnswer:
     retry_after: float | None = None
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date); None if unusable."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime  # only HTTP-dates need it
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:  # pragma: no cover - older Pythons returned None
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        current = datetime.now(timezone.utc).timestamp() if now is None else now
-        return max(0.0, when.timestamp() - current)
-    if seconds != seconds or seconds < 0:  # NaN or negative
-        return None
-    return seconds
-
-
 def _failure_text(error: Any) -> str | None:
     if error is None:
         return None
@@ -193,11 +166,11 @@ def wait_for_result(
 ) -> Any:
     """Poll until the job is finished and return its ``result``.
 
-    ``fetch(remaining)`` performs one poll; ``remaining`` is the time left
-    before the deadline, so the request itself never outlives it. A 429
-    answer is waited out (as the service asks) within the same deadline.
-    Raises ``TranscriptionFailed`` for a failed job and ``PollTimeout`` when
-    the deadline passes; both carry ``generation_id``.
+    ``fetch(remaining)`` performs one poll, with its own retries;
+    ``remaining`` is the time left before the deadline, so neither the
+    request nor its retries outlive it. Raises ``TranscriptionFailed`` for
+    a failed job and ``PollTimeout`` when the deadline passes; both carry
+    ``generation_id``. Errors of ``fetch`` (retries exhausted) pass through.
     """
     start = clock()
     deadline = start + timeout
@@ -222,13 +195,9 @@ def wait_for_result(
             sleep(min(hint if hint is not None else policy.delay(attempt), remaining))
             attempt += 1
         wait_first = True
-        try:
-            # a poll at the deadline still gets a second to answer
-            answer = fetch(max(_MIN_POLL_TIMEOUT, deadline - clock()))
-        except RateLimitError as error:
-            hint = error.retry_after
-            logger.info("poll of %s was rate limited; waiting %s s", generation_id, hint)
-            continue
+        # A poll at the deadline still gets a second to answer. Failed polls (429, 5xx,
+        # connection errors) are retried inside fetch, within the same deadline.
+        answer = fetch(max(_MIN_POLL_TIMEOUT, deadline - clock()))
         hint = answer.retry_after
         last_status = answer.status
         result = read_answer(answer, generation_id, warned_statuses)

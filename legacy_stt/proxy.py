@@ -57,6 +57,7 @@ from .legacy_endpoint import DEFAULT_MAX_BODY_SIZE, LegacyEndpoint, LegacyReply,
 from .planning import Target
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from .request_bodies import CHUNK_SIZE, LengthBody, RequestBody, open_request_body
+from .retries import RetryPolicy
 from .transport import DEFAULT_BASE_URL, APIKey, is_loopback_url
 
 __all__ = [
@@ -742,7 +743,7 @@ class CompatibilityProxy:
     ``host``/``port`` is where it listens (port 0: any free port; ``url``
     says which). ``upstream`` is the service's base URL (default
     ``AIML_API_BASE_URL``, else ``https://api.aimlapi.com``). ``target``,
-    ``strict``, ``poll_timeout``, ``poll_policy``, ``timeout`` and
+    ``strict``, ``poll_timeout``, ``poll_policy``, ``timeout``, ``retry`` and
     ``allow_insecure_http`` are ``Client``'s options, applied to every legacy
     request. ``max_body_size`` bounds request bodies (413 beyond).
     ``fallback_api_key`` is used only for requests that carry no
@@ -768,6 +769,7 @@ class CompatibilityProxy:
         poll_policy: PollPolicy | None = None,
         timeout: float | tuple[float, float] | None = None,
         allow_insecure_http: bool = False,
+        retry: RetryPolicy | int | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE,
     ) -> None:
@@ -810,6 +812,7 @@ class CompatibilityProxy:
             poll_policy=poll_policy,
             allow_insecure_http=allow_insecure_http,
             max_body_size=max_body_size,
+            retry=retry,
         )
         self.upstream: str = self.endpoint.base_url
         self.target: Target = self.endpoint.target

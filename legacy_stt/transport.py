@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Callable, Union
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -31,7 +32,8 @@ from .exceptions import (
     ServiceUnreachable,
 )
 from .forms import multipart_body
-from .polling import PollAnswer, parse_retry_after
+from .polling import PollAnswer
+from .retries import RetryPolicy, retry_after_from_headers
 from .uploads import Upload
 
 __all__ = [
@@ -180,11 +182,17 @@ class ServiceTransport:
         api_key: APIKey | None,
         session: requests.Session,
         timeout: Timeout = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self._api_key = api_key
         self.session = session
         self.timeout = timeout
+        self.retry = retry if retry is not None else RetryPolicy()
+        self._clock = clock
+        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"<ServiceTransport {self.base_url} key={self._api_key.masked if self._api_key else None}>"
@@ -207,7 +215,12 @@ class ServiceTransport:
         return connect, read
 
     def _raise_for_status(
-        self, response: requests.Response, *, action: str, generation_id: str | None = None
+        self,
+        response: requests.Response,
+        *,
+        action: str,
+        generation_id: str | None = None,
+        retries: int = 0,
     ) -> None:
         status = response.status_code
         if status < 400:
@@ -215,6 +228,7 @@ class ServiceTransport:
         said = _service_message(response)
         request_id = _request_id(response)
         detail = f": {said}" if said else ""
+        tried = f" (after {retries} retr{'y' if retries == 1 else 'ies'})" if retries else ""
         common: dict[str, Any] = dict(
             status_code=status,
             service_message=said,
@@ -226,14 +240,25 @@ class ServiceTransport:
                 f"{action} was refused (HTTP {status}){detail}. Check the API key (AIML_API_KEY) and its permissions",
                 **common,
             )
-        if status == 429:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            wait = (
-                f"; the service asks to wait {retry_after:g} s" if retry_after is not None else ""
-            )
-            raise RateLimitError(
-                f"{action} was rate limited (HTTP 429){detail}{wait}",
-                retry_after=retry_after,
+        if status in (429, 503):
+            retry_after = retry_after_from_headers(response.headers)
+            if retry_after is None:
+                wait = ""
+            elif self.retry.retry_after_too_long(retry_after):
+                wait = (
+                    f"; the service asks to wait {retry_after:g} s, longer than this client waits "
+                    f"by itself (retry_after_max={self.retry.retry_after_max:g} s): try again later"
+                )
+            else:
+                wait = f"; the service asks to wait {retry_after:g} s"
+            if status == 429:
+                raise RateLimitError(
+                    f"{action} was rate limited (HTTP 429){tried}{detail}{wait}",
+                    retry_after=retry_after,
+                    **common,
+                )
+            raise APIError(
+                f"{action} failed: the service is unavailable (HTTP 503){tried}{detail}{wait}",
                 **common,
             )
         if status == 404 and generation_id is not None:
@@ -242,7 +267,12 @@ class ServiceTransport:
                 "after the job was created, so it has expired, or the id is wrong",
                 **common,
             )
-        raise APIError(f"{action} failed (HTTP {status}){detail}", **common)
+        next_step = (
+            f". The job is not lost: call client.result({generation_id!r}) to try again within the hour"
+            if generation_id is not None and status >= 500
+            else ""
+        )
+        raise APIError(f"{action} failed (HTTP {status}){tried}{detail}{next_step}", **common)
 
     @staticmethod
     def _json(response: requests.Response, *, action: str, generation_id: str | None = None) -> Any:
@@ -256,15 +286,120 @@ class ServiceTransport:
                 generation_id=generation_id,
             ) from None
 
+    # -- sending, with retries --------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        creating: bool,
+        cap: float | None,
+        what: str,
+        build: Callable[[], tuple[dict[str, Any], Callable[[], None]]],
+        model: str | None = None,
+    ) -> tuple[requests.Response, int]:
+        """Send a request and its retries; return the answer to act on.
+
+        ``build()`` gives the keyword arguments of one attempt and a function
+        that releases what they opened (an upload's file): a retried upload
+        is read again from its start. ``creating`` selects the create rules
+        (retry only where no job can exist). ``cap`` bounds the whole thing,
+        retries and waits included, in seconds. The answer returned is a
+        success, one not to retry, or the last one when retries ran out;
+        connection failures raise.
+        """
+        policy = self.retry
+        deadline = None if cap is None else self._clock() + cap
+        while True:
+            remaining = None if deadline is None else max(deadline - self._clock(), 0.001)
+            kwargs, release = build()
+            try:
+                response: requests.Response | None = self.session.request(
+                    method, url, timeout=self._timeout(remaining), **kwargs
+                )
+                error: requests.RequestException | None = None
+            except requests.RequestException as failure:
+                if creating and not _never_connected(failure):
+                    raise JobMayExist(
+                        f"{what} was sent to {self.base_url} but no answer came back "
+                        f"({type(failure).__name__}). A job may exist and be billed; it was not retried, "
+                        "so that it is not created twice. Check your usage dashboard (or wait for the job's "
+                        "result by other means) before sending it again",
+                        model=model,
+                    ) from None
+                response, error = None, failure
+            finally:
+                release()
+            retry_after: float | None = None
+            if response is not None:
+                status = response.status_code
+                retryable = (
+                    policy.should_retry_create_status(status)
+                    if creating
+                    else policy.should_retry_poll_status(status)
+                )
+                if not retryable:
+                    return response, policy.retries
+                retry_after = retry_after_from_headers(response.headers)
+                if policy.retry_after_too_long(retry_after):
+                    return response, policy.retries  # raised with its wait, not slept through
+            wait = policy.wait_for(retry_after)
+            out_of_time = deadline is not None and self._clock() + wait >= deadline
+            if policy.is_exhausted() or out_of_time:
+                if response is not None:
+                    return response, policy.retries
+                assert error is not None
+                raise self._unreachable(what, error, policy.retries, creating)
+            logger.info(
+                "%s: %s; retry %d of %d in %.2f s",
+                what,
+                f"HTTP {response.status_code}" if response is not None else type(error).__name__,
+                policy.retries + 1,
+                policy.total,
+                wait,
+            )
+            if response is not None:
+                response.close()  # hands the connection back to the pool
+            self._sleep(wait)
+            policy = policy.increment(
+                wait=wait,
+                status=response.status_code if response is not None else None,
+                error=error,
+            )
+
+    def _unreachable(
+        self, what: str, error: requests.RequestException, retries: int, creating: bool
+    ) -> ServiceUnreachable:
+        tried = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
+        if creating:
+            return ServiceUnreachable(
+                f"could not connect to {self.base_url} for {what}{tried} ({type(error).__name__}); "
+                "no job was created. Check the network and the base URL, then try again"
+            )
+        return ServiceUnreachable(
+            f"{what} at {self.base_url} failed{tried} ({type(error).__name__})"
+        )
+
     # -- the two calls ----------------------------------------------------
 
     def create(
-        self, body: Mapping[str, Any], upload: Upload | None = None, *, upload_field: str = "audio"
+        self,
+        body: Mapping[str, Any],
+        upload: Upload | None = None,
+        *,
+        upload_field: str = "audio",
+        cap: float | None = None,
     ) -> CreateAnswer:
-        """``POST /v1/stt/create``: JSON for URL input, multipart for an upload. Never retried."""
+        """``POST /v1/stt/create``: JSON for URL input, multipart for an upload.
+
+        Retried only where no job can exist (see ``retries``); ``cap``
+        bounds it in seconds, retries included.
+        """
         url = f"{self.base_url}/v1/stt/create"
         headers = self._headers()
         model = body.get("model")
+        model_name = model if isinstance(model, str) else None
         logger.debug(
             "POST %s model=%s upload=%s key=%s",
             url,
@@ -272,73 +407,85 @@ class ServiceTransport:
             upload.filename if upload else None,
             self._api_key.masked if self._api_key else None,
         )
-        stream = None
-        try:
+
+        def build() -> tuple[dict[str, Any], Callable[[], None]]:
             if upload is None:
-                response = self.session.post(
-                    url, json=dict(body), headers=headers, timeout=self._timeout()
-                )
-            else:
-                stream = upload.open()
-                # streamed from the file as it is sent: memory stays flat whatever the audio's size
-                encoder = multipart_body(body, upload, stream, upload_field=upload_field)
-                response = self.session.post(
-                    url,
-                    data=encoder,
-                    headers={**headers, "Content-Type": encoder.content_type},
-                    timeout=self._timeout(),
-                )
-        except requests.RequestException as error:
-            if _never_connected(error):
-                raise ServiceUnreachable(
-                    f"could not connect to {self.base_url} to create the job ({type(error).__name__}); no job was created"
-                ) from None
-            raise JobMayExist(
-                f"the create request for {model} was sent to {self.base_url} but no answer came back "
-                f"({type(error).__name__}). A job may exist and be billed; it was not retried, so that it is not "
-                "created twice. Check your usage dashboard before sending it again",
-                model=model if isinstance(model, str) else None,
-            ) from None
-        finally:
-            if stream is not None and upload is not None and upload.owns_stream:
-                stream.close()  # a file legacy-stt opened; the caller's own file objects stay open
-        self._raise_for_status(response, action="creating the job")
-        answer = self._json(response, action="creating the job")
+                return {"json": dict(body), "headers": headers}, _nothing
+            stream = upload.open()  # from the start again on every attempt
+            # streamed from the file as it is sent: memory stays flat whatever the audio's size
+            encoder = multipart_body(body, upload, stream, upload_field=upload_field)
+
+            def release() -> None:
+                if upload.owns_stream:
+                    stream.close()  # a file legacy-stt opened; the caller's own stay open
+
+            return {
+                "data": encoder,
+                "headers": {**headers, "Content-Type": encoder.content_type},
+            }, release
+
+        what = f"the create request for {model_name or 'the job'}"
+        response, retries = self._send(
+            "POST", url, creating=True, cap=cap, what=what, build=build, model=model_name
+        )
+        self._raise_for_status(response, action="creating the job", retries=retries)
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
         generation_id = answer.get("generation_id") if isinstance(answer, dict) else None
         if not isinstance(generation_id, str) or not generation_id:
-            raise APIError(
-                f"creating the job: the service answered HTTP {response.status_code} without a generation_id",
-                status_code=response.status_code,
-                request_id=_request_id(response),
+            # The service took the request (2xx) but its answer is unusable: a job may well exist.
+            raise JobMayExist(
+                f"the service accepted {what} (HTTP {response.status_code}) but its answer has no "
+                "readable generation_id, so the job cannot be followed. A job may exist and be billed; "
+                "check your usage dashboard before sending it again",
+                model=model_name,
             )
         logger.info("created job %s for %s (HTTP %s)", generation_id, model, response.status_code)
         return CreateAnswer(generation_id, response.status_code)
 
     def fetch(self, generation_id: str, *, cap: float | None = None) -> PollAnswer:
-        """``GET /v1/stt/{generation_id}``: the job's status, result and error."""
+        """``GET /v1/stt/{generation_id}``: the job's status, result and error.
+
+        Retried after connection errors, timeouts and ``poll_statuses``;
+        ``cap`` bounds it in seconds, retries included.
+        """
         url = f"{self.base_url}/v1/stt/{quote(generation_id, safe='')}"
+        headers = self._headers()
+        action = f"polling job {generation_id}"
         try:
-            response = self.session.get(url, headers=self._headers(), timeout=self._timeout(cap))
-        except requests.RequestException as error:
+            response, retries = self._send(
+                "GET",
+                url,
+                creating=False,
+                cap=cap,
+                what=action,
+                build=lambda: ({"headers": headers}, _nothing),
+            )
+        except ServiceUnreachable as error:
             raise ServiceUnreachable(
-                f"polling job {generation_id} at {self.base_url} failed ({type(error).__name__}). The job is not lost: "
-                f"call client.result({generation_id!r}) to pick it up again within the hour"
+                f"{error}. The job is not lost: call client.result({generation_id!r}) to pick it up "
+                "again within the hour"
             ) from None
         self._raise_for_status(
-            response, action=f"polling job {generation_id}", generation_id=generation_id
+            response, action=action, generation_id=generation_id, retries=retries
         )
-        answer = self._json(
-            response, action=f"polling job {generation_id}", generation_id=generation_id
-        )
+        answer = self._json(response, action=action, generation_id=generation_id)
         if not isinstance(answer, dict) or not isinstance(answer.get("status"), str):
             raise APIError(
-                f"polling job {generation_id}: the answer has no status",
+                f"{action}: the answer has no status. Call client.result({generation_id!r}) to try again",
                 status_code=response.status_code,
+                request_id=_request_id(response),
                 generation_id=generation_id,
             )
         return PollAnswer(
             status=answer["status"],
             result=answer.get("result"),
             error=answer.get("error"),
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            retry_after=retry_after_from_headers(response.headers),
         )
+
+
+def _nothing() -> None:
+    pass

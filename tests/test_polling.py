@@ -130,14 +130,18 @@ def test_failure_statuses_raise_with_the_id_and_message(status: str) -> None:
     assert caught.value.generation_id == "gen-1" and caught.value.service_message == "bad audio"
 
 
-def test_retry_after_hint_sets_the_next_wait_and_429_is_waited_out() -> None:
-    answers = [
-        PollAnswer("queued", retry_after=4.0),
-        RateLimitError("slow down", retry_after=6.0),
-        PollAnswer("completed", result={}),
-    ]
+def test_retry_after_hint_sets_the_next_wait() -> None:
+    answers = [PollAnswer("queued", retry_after=4.0), PollAnswer("completed", result={})]
     _, fake = run(answers, policy=PollPolicy(first_delay=0.5, jitter=0))
-    assert fake.sleeps == [0.5, 4.0, 6.0]
+    assert fake.sleeps == [0.5, 4.0]
+
+
+def test_errors_of_a_poll_pass_through() -> None:
+    # the transport has retried the poll already; a RateLimitError here means it gave up
+    answers = [PollAnswer("queued"), RateLimitError("slow down", retry_after=600.0)]
+    with pytest.raises(RateLimitError) as caught:
+        run(answers, policy=PollPolicy(first_delay=0.5, jitter=0))
+    assert caught.value.retry_after == 600.0
 
 
 def test_timeout_raises_poll_timeout_after_a_last_poll_at_the_deadline() -> None:
