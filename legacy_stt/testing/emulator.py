@@ -54,7 +54,7 @@ from ..request_bodies import LengthBody, RequestBody, open_request_body
 from ..schema import CREATE_SCHEMA_NAMES, load_schema, validator_for
 from . import recognizer
 
-__all__ = ["Emulator", "Fault", "RecordedRequest", "Job", "VOCABULARIES", "ROUTES"]
+__all__ = ["Emulator", "Fault", "RecordedRequest", "Job", "VOCABULARIES", "ROUTES", "FAULT_KINDS"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
 
 #: Route names for ``inject()``.
 ROUTES = ("create", "poll", "legacy")
+#: What an injected ``Fault`` does.
+FAULT_KINDS = ("status", "delay", "reset", "drop-after")
 
 _POLL_PATH = re.compile(r"^/v1/stt/([^/]+)$")
 _LEGACY_PATHS = ("/v1/stt", "/stt")
@@ -90,8 +92,10 @@ class Fault:
 
     ``kind`` is ``"status"`` (answer ``status`` with ``body`` and
     ``headers``; ``body`` may be bytes to send a malformed one), ``"delay"``
-    (wait ``delay`` seconds, then answer normally) or ``"reset"`` (drop the
-    connection without answering).
+    (wait ``delay`` seconds, then answer normally), ``"reset"`` (drop the
+    connection without answering) or ``"drop-after"`` (do the work -- a
+    create makes its job -- then drop the connection instead of answering:
+    the lost answer that makes a retried create bill twice).
     """
 
     route: str
@@ -212,6 +216,15 @@ def _declared_type(form: ParsedForm, part: FilePart) -> str:
     return part.content_type
 
 
+class _EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The standard one prints a traceback; a client that gave up (a timeout in a test) is
+        # routine, and anything else is for the log.
+        logger.debug("emulator: a connection ended with an error", exc_info=True)
+
+
 class Emulator:
     """The speech-to-text service on ``127.0.0.1``, for tests and demos.
 
@@ -275,8 +288,7 @@ class Emulator:
     def start(self) -> Emulator:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
+        server = _EmulatorServer((self.host, self.port), _Handler)
         server.emulator = self  # type: ignore[attr-defined]
         self._server = server
         # a short poll interval keeps stop() quick (the default makes it wait up to half a second)
@@ -322,8 +334,8 @@ class Emulator:
         """Make the next ``times`` requests to ``route`` misbehave (see ``Fault``)."""
         if route not in ROUTES:
             raise ValueError(f"route must be one of {ROUTES}; got {route!r}")
-        if kind not in ("status", "delay", "reset"):
-            raise ValueError(f"kind must be 'status', 'delay' or 'reset'; got {kind!r}")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"kind must be one of {FAULT_KINDS}; got {kind!r}")
         fault = Fault(route, kind, status, body, dict(headers or {}), delay, times)
         with self._lock:
             self._faults.append(fault)
@@ -611,6 +623,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise _HTTPError(415, f"Unsupported content type {content_type or '(none)'}")
 
     def _handle(self, method: str) -> None:
+        self._drop_after = False
         path = self.path.split("?", 1)[0]
         route: str | None = None
         if method == "POST" and path == "/v1/stt/create":
@@ -656,6 +669,10 @@ class _Handler(BaseHTTPRequestHandler):
             body.close()  # spooled uploads are deleted before the answer goes out
         if answer is None:
             return
+        if self._drop_after:
+            record.status = 0
+            self._drop_connection()
+            return
         status, payload, headers = answer
         record.status = status
         self._send(status, payload, headers)
@@ -673,7 +690,9 @@ class _Handler(BaseHTTPRequestHandler):
                 record.status = 0
                 self._drop_connection()
                 return None
-            if fault.kind == "delay":
+            if fault.kind == "drop-after":
+                self._drop_after = True
+            elif fault.kind == "delay":
                 time.sleep(fault.delay)
             else:
                 payload = (

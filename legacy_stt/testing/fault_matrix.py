@@ -1,0 +1,442 @@
+"""The fault matrix: how ``Client.stt`` behaves when the service or the network misbehaves.
+
+Each ``Scenario`` scripts one misbehaviour on a fresh emulator, runs one
+``Client.stt`` call against it with short timeouts and backoffs, and says
+what must come of it: the result or which typed error, how many create
+requests reached the service, how many jobs (billed) were made, and how long
+the call may take. ``run_scenario`` measures what actually happened.
+
+The test suite asserts every row (``tests/test_fault_matrix.py``), the README
+shows the table (``markdown_table``), and ``benchmarks/fault_matrix.py``
+times the rows over several runs. The same client settings serve all three:
+see ``matrix_client``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import socket
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..client import Client
+from ..exceptions import (
+    APIError,
+    AuthenticationError,
+    JobMayExist,
+    PollTimeout,
+    RateLimitError,
+    ResultExpired,
+    ServiceUnreachable,
+    TranscriptionFailed,
+)
+from ..polling import PollPolicy
+from ..retries import RetryPolicy
+from .emulator import Emulator
+
+__all__ = [
+    "MATRIX_KEY",
+    "SCENARIOS",
+    "Observation",
+    "Scenario",
+    "markdown_table",
+    "matrix_client",
+    "run_scenario",
+]
+
+#: The key the matrix's clients send (the emulator takes any key).
+MATRIX_KEY = "fault-matrix-key-0123456789abcdef"
+#: Read timeout of the matrix's client: a service slower than this has "timed out".
+READ_TIMEOUT = 0.5
+#: A delay that outlasts ``READ_TIMEOUT``.
+SLOW = 1.2
+#: The payload every scenario sends.
+PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/fault-matrix.mp3"}
+
+
+def matrix_client(base_url: str, **options: Any) -> Client:
+    """A client with the matrix's settings: short timeouts, short backoffs, the default retry count."""
+    settings: dict[str, Any] = dict(
+        base_url=base_url,
+        timeout=(0.5, READ_TIMEOUT),
+        poll_timeout=5.0,
+        retry=RetryPolicy(backoff_factor=0.05, backoff_max=0.2, retry_after_max=5.0),
+        poll_policy=PollPolicy(first_delay=0.02, max_delay=0.1),
+    )
+    settings.update(options)
+    return Client(MATRIX_KEY, **settings)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One row of the matrix."""
+
+    name: str
+    #: Scripts the misbehaviour on the emulator before the call.
+    arrange: Callable[[Emulator], None]
+    #: The error the call must raise; ``None``: it returns the legacy body.
+    outcome: type[Exception] | None
+    #: Create requests the service must see.
+    creates: int
+    #: Jobs that must exist afterwards (each one is billed): never more than one.
+    jobs: int
+    #: The call must end within this many seconds.
+    max_seconds: float
+    #: ``Client`` settings that differ from ``matrix_client``'s.
+    client_options: tuple[tuple[str, Any], ...] = ()
+    #: The service cannot be reached at all (nothing listens on its port).
+    service_down: bool = False
+
+    @property
+    def outcome_name(self) -> str:
+        return "result" if self.outcome is None else self.outcome.__name__
+
+
+@dataclass
+class Observation:
+    """What one run of a scenario did."""
+
+    scenario: Scenario
+    error: BaseException | None
+    body: Any
+    creates: int
+    jobs: int
+    seconds: float
+    warnings: list[str]
+
+    @property
+    def outcome_name(self) -> str:
+        return "result" if self.error is None else type(self.error).__name__
+
+    def problems(self) -> list[str]:
+        """How this run differs from what the scenario requires (empty: it passed)."""
+        expected = self.scenario
+        found = []
+        if expected.outcome is None:
+            if self.error is not None:
+                found.append(f"expected a result, got {type(self.error).__name__}: {self.error}")
+        elif not isinstance(self.error, expected.outcome):
+            found.append(f"expected {expected.outcome.__name__}, got {self.outcome_name}")
+        if self.creates != expected.creates:
+            found.append(f"expected {expected.creates} create request(s), saw {self.creates}")
+        if self.jobs != expected.jobs:
+            found.append(f"expected {expected.jobs} job(s), found {self.jobs}")
+        if self.seconds > expected.max_seconds:
+            found.append(f"took {self.seconds:.2f} s, more than {expected.max_seconds:g} s")
+        return found
+
+
+# -- arranging --------------------------------------------------------------------
+
+
+def _nothing(emulator: Emulator) -> None:
+    pass
+
+
+def _fault(route: str, status: int = 503, **options: Any) -> Callable[[Emulator], None]:
+    def arrange(emulator: Emulator) -> None:
+        emulator.inject(route, status, **options)
+
+    return arrange
+
+
+def _rate_limited(route: str, *, times: int = 1, **headers: str) -> Callable[[Emulator], None]:
+    def arrange(emulator: Emulator) -> None:
+        emulator.inject(
+            route,
+            429,
+            headers={name.replace("_", "-"): value for name, value in headers.items()},
+            body={"statusCode": 429, "message": "Too many requests", "error": "Too Many Requests"},
+            times=times,
+        )
+
+    return arrange
+
+
+def _rate_limited_until_a_date(route: str) -> Callable[[Emulator], None]:
+    def arrange(emulator: Emulator) -> None:
+        # An HTTP-date has whole seconds: one second ahead means a wait of up to two.
+        emulator.rate_limit(route, retry_after=email.utils.formatdate(time.time() + 1, usegmt=True))
+
+    return arrange
+
+
+def _set(**attributes: Any) -> Callable[[Emulator], None]:
+    def arrange(emulator: Emulator) -> None:
+        for name, value in attributes.items():
+            setattr(emulator, name, value)
+
+    return arrange
+
+
+def _failing_job(emulator: Emulator) -> None:
+    emulator.fail_next_jobs(1, "audio could not be decoded")
+
+
+_UNKNOWN_WORDS = {"pending": "on-hold", "running": "on-hold", "done": "completed", "failed": "error"}
+
+
+def _scenarios() -> Iterator[Scenario]:
+    yield Scenario("no fault", _nothing, None, creates=1, jobs=1, max_seconds=2)
+    # -- create -----------------------------------------------------------
+    yield Scenario(
+        "create: connection refused (service down)",
+        _nothing,
+        ServiceUnreachable,
+        creates=0,
+        jobs=0,
+        max_seconds=3,
+        service_down=True,
+    )
+    yield Scenario(
+        "create: connection reset before an answer",
+        _fault("create", kind="reset"),
+        JobMayExist,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: job made, answer lost (connection dropped)",
+        _fault("create", kind="drop-after"),
+        JobMayExist,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: read timeout (the service is slow to answer)",
+        _fault("create", kind="delay", delay=SLOW),
+        JobMayExist,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 429, Retry-After in seconds",
+        _rate_limited("create", Retry_After="0.2"),
+        None,
+        creates=2,
+        jobs=1,
+        max_seconds=3,
+    )
+    yield Scenario(
+        "create: 429, Retry-After as an HTTP-date",
+        _rate_limited_until_a_date("create"),
+        None,
+        creates=2,
+        jobs=1,
+        max_seconds=4,
+    )
+    yield Scenario(
+        "create: 429, retry-after-ms",
+        # Retry-After alone would be beyond the ceiling: a result proves the ms header won
+        _rate_limited("create", retry_after_ms="150", Retry_After="30"),
+        None,
+        creates=2,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 429 asking for longer than retry_after_max",
+        _rate_limited("create", Retry_After="3600"),
+        RateLimitError,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 429 on every attempt",
+        _rate_limited("create", times=10, Retry_After="0.05"),
+        RateLimitError,
+        creates=5,
+        jobs=0,
+        max_seconds=3,
+    )
+    for status, outcome, creates, jobs in (
+        (500, APIError, 1, 0),
+        (502, APIError, 1, 0),
+        (503, None, 2, 1),
+        (504, APIError, 1, 0),
+    ):
+        yield Scenario(
+            f"create: {status} once",
+            _fault("create", status),
+            outcome,
+            creates=creates,
+            jobs=jobs,
+            max_seconds=2,
+        )
+    yield Scenario(
+        "create: 503 on every attempt",
+        _fault("create", 503, times=10),
+        APIError,
+        creates=5,
+        jobs=0,
+        max_seconds=3,
+    )
+    yield Scenario(
+        "create: 200 with a malformed JSON body",
+        _fault("create", 200, body=b'{"generation_id": '),
+        JobMayExist,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 401 (key refused)",
+        _fault("create", 401),
+        AuthenticationError,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    # -- poll -------------------------------------------------------------
+    yield Scenario(
+        "poll: connection reset",
+        _fault("poll", kind="reset"),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "poll: read timeout",
+        _fault("poll", kind="delay", delay=SLOW),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=3,
+    )
+    yield Scenario(
+        "poll: 429, Retry-After in seconds",
+        _rate_limited("poll", Retry_After="0.2"),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "poll: 429, Retry-After as an HTTP-date",
+        _rate_limited_until_a_date("poll"),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=4,
+    )
+    for status in (408, 500, 502, 503, 504):
+        yield Scenario(
+            f"poll: {status} once",
+            _fault("poll", status),
+            None,
+            creates=1,
+            jobs=1,
+            max_seconds=2,
+        )
+    yield Scenario(
+        "poll: 503 on every attempt",
+        _fault("poll", 503, times=10),
+        APIError,
+        creates=1,
+        jobs=1,
+        max_seconds=3,
+    )
+    yield Scenario(
+        "poll: 200 with a malformed JSON body",
+        _fault("poll", 200, body=b"{not json"),
+        APIError,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "job ends in error", _failing_job, TranscriptionFailed, creates=1, jobs=1, max_seconds=2
+    )
+    yield Scenario(
+        "result expired (404 for a known id)",
+        _set(result_ttl=0.0),
+        ResultExpired,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "service slower than the call's deadline",
+        _set(job_duration=30.0),
+        PollTimeout,
+        creates=1,
+        jobs=1,
+        max_seconds=2.5,
+        client_options=(("deadline", 1.5),),
+    )
+    yield Scenario(
+        "unknown status word, then completed",
+        _set(vocabulary=_UNKNOWN_WORDS),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+
+
+#: Every row of the matrix, in the order of the tables.
+SCENARIOS: tuple[Scenario, ...] = tuple(_scenarios())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_scenario(scenario: Scenario) -> Observation:
+    """Run one scenario on a fresh emulator and observe what happened."""
+    with Emulator(job_duration=0.05) as emulator:
+        scenario.arrange(emulator)
+        base_url = f"http://127.0.0.1:{_free_port()}" if scenario.service_down else emulator.url
+        error: BaseException | None = None
+        body: Any = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with matrix_client(base_url, **dict(scenario.client_options)) as client:
+                started = time.monotonic()
+                try:
+                    body = client.stt(dict(PAYLOAD))
+                except Exception as raised:  # noqa: BLE001 - the observation records which
+                    error = raised
+                seconds = time.monotonic() - started
+        # A slow create is still working when the client gives up: let it finish its job.
+        settle = time.monotonic() + SLOW + 0.5
+        while time.monotonic() < settle and any(r.status is None for r in emulator.creates):
+            time.sleep(0.02)
+        return Observation(
+            scenario=scenario,
+            error=error,
+            body=body,
+            creates=len(emulator.creates),
+            jobs=len(emulator.jobs),
+            seconds=seconds,
+            warnings=[f"{w.category.__name__}: {w.message}" for w in caught],
+        )
+
+
+def markdown_table(times: dict[str, float] | None = None) -> str:
+    """The matrix as a Markdown table; ``times`` (by scenario name) adds a measured column."""
+    header = "| scenario | outcome | creates | jobs | within |"
+    rule = "| --- | --- | ---: | ---: | ---: |"
+    if times is not None:
+        header += " measured |"
+        rule += " ---: |"
+    lines = [header, rule]
+    for scenario in SCENARIOS:
+        row = (
+            f"| {scenario.name} | `{scenario.outcome_name}` | {scenario.creates} | "
+            f"{scenario.jobs} | {scenario.max_seconds:g} s |"
+        )
+        if times is not None:
+            row += f" {times[scenario.name]:.2f} s |"
+        lines.append(row)
+    return "\n".join(lines)
