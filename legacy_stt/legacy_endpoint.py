@@ -153,6 +153,8 @@ def _read_json(stream: IO[bytes], limit: float) -> Any:
         raise RequestRejected(400, "the JSON body is not UTF-8 text") from None
     except ValueError as error:
         raise RequestRejected(400, f"the body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise RequestRejected(400, "the JSON body is nested too deeply to be a payload") from None
 
 
 def _read_form(stream: IO[bytes], limit: float) -> dict[str, Any]:

@@ -60,6 +60,40 @@ def _adapter_for(model: str, target_model: str | None, registry: Any) -> tuple[M
     return adapter, adapter.target_for(model)
 
 
+def _values_sent_as_given_problems(
+    adapter: ModelAdapter, model: str, body: Mapping[str, Any], report: PayloadReport
+) -> list[Problem]:
+    """Problems with payload values that the create body carries as they were given.
+
+    The legacy schema checks a payload in its own vocabulary. A member the
+    target takes under the same name — one of the target's own parameters,
+    or a name both vocabularies share with different types — reaches the
+    body unchanged and only the target's create schema can judge it. Its
+    errors belong to the caller's member, not to the model adapter.
+    """
+    if not adapter.create_schema:
+        return []
+    from .schema import validator_for
+    from .validation import _problem_from_error
+
+    validator = validator_for(adapter.create_schema)
+    if validator.is_valid(body):
+        return []
+    problems = []
+    for error in validator.iter_errors(body):
+        key = error.absolute_path[0] if error.absolute_path else None
+        # Identity, not equality: only a value the adapter passed on untouched is the caller's.
+        if key in report.params and body.get(key) is report.params[key]:
+            problem = _problem_from_error(error)
+            problems.append(
+                Problem(
+                    problem.pointer, f"{problem.message} (sent to {model} as it is)", problem.code
+                )
+            )
+    # Anything else is a model adapter bug, which the client's check of the body reports.
+    return sorted(problems, key=lambda problem: problem.pointer)
+
+
 def plan_request(
     payload: Any,
     *,
@@ -98,6 +132,9 @@ def plan_request(
     translation = adapter.translate_request(
         report.params, model=target_model, source_family=report.family.name
     )
+    problems = _values_sent_as_given_problems(adapter, translation.model, translation.body, report)
+    if problems:
+        raise PayloadError(problems)
     plan = RequestPlan(
         report, adapter, translation.model, translation.body, report.notices + translation.notices
     )

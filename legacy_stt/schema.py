@@ -161,17 +161,33 @@ _PORTABLE_KEYWORDS = frozenset(
 )
 
 
+#: Keywords that describe a schema without constraining anything.
+_ANNOTATIONS = frozenset({"title", "description", "$comment", "default", "examples"})
+
+
 def inline_local_refs(schema: Any, document: Mapping[str, Any]) -> Any:
-    """``schema`` with every ``#/...`` reference into ``document`` replaced by its target."""
+    """``schema`` with every ``#/...`` reference into ``document`` replaced by its target.
+
+    In Draft 2020-12 a ``$ref`` beside other keywords applies both (the
+    target's ``properties`` and the sibling ``properties`` each hold), so a
+    reference with constraining siblings becomes an ``allOf`` of its target;
+    one with only annotations beside it is merged into its target.
+    """
     if isinstance(schema, Mapping):
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
             target: Any = document
             for part in ref[2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
-            rest = {key: value for key, value in schema.items() if key != "$ref"}
+            rest = inline_local_refs(
+                {key: value for key, value in schema.items() if key != "$ref"}, document
+            )
             inlined = inline_local_refs(target, document)
-            return {**inlined, **inline_local_refs(rest, document)} if rest else inlined
+            if not rest:
+                return inlined
+            if rest.keys() <= _ANNOTATIONS:
+                return {**inlined, **rest}
+            return {"allOf": [inlined], **rest}
         return {key: inline_local_refs(value, document) for key, value in schema.items()}
     if isinstance(schema, list):
         return [inline_local_refs(item, document) for item in schema]
@@ -214,7 +230,11 @@ def fast_validity_check(schema: Mapping[str, Any]) -> Callable[[Any], bool] | No
     except ImportError:  # pragma: no cover - it is a declared dependency
         return None
     compiled = fastjsonschema.compile(
-        {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}, use_formats=False
+        {**schema, "$schema": "http://json-schema.org/draft-07/schema#"},
+        use_formats=False,
+        # By default fastjsonschema writes each "default" into the checked object: the
+        # caller's payload would change, and defaults would be sent as if the caller had asked.
+        use_default=False,
     )
 
     def check(instance: Any) -> bool:

@@ -16,13 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
-from .exceptions import PayloadError
+from ._text import describe_value
+from .exceptions import PayloadError, Problem
 
 __all__ = [
     "Upload",
     "upload_from",
     "upload_from_buffer_object",
     "upload_from_spool",
+    "buffer_data_problem",
     "DEFAULT_CONTENT_TYPE",
 ]
 
@@ -195,6 +197,29 @@ def upload_from(audio: Any) -> Upload:
     )
 
 
+def buffer_data_problem(data: list[Any]) -> Problem | None:
+    """The problem with a Buffer's ``data`` if an item is not a whole number 0-255, else None.
+
+    ``true``/``false`` are not bytes, though Python's ``bytes()`` takes them.
+    """
+    if set(map(type, data)) <= {int}:  # the usual case, checked at C speed
+        try:
+            bytes(data)
+        except ValueError:
+            pass
+        else:
+            return None
+    for index, value in enumerate(data):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+            return Problem(
+                f"/audio/buffer/data/{index}",
+                "every byte of `audio.buffer.data` must be a whole number from 0 to 255; "
+                f"got {describe_value(value)}",
+                "audio-buffer",
+            )
+    return None
+
+
 def upload_from_buffer_object(audio: Mapping[str, Any]) -> Upload:
     """An ``Upload`` for a legacy JSON ``audio`` object whose bytes are in ``buffer.data``.
 
@@ -208,12 +233,10 @@ def upload_from_buffer_object(audio: Mapping[str, Any]) -> Upload:
             'the `audio` object carries no bytes: `buffer` must be {"type": "Buffer", "data": [...]}',
             "audio-buffer",
         )
-    try:
-        content = bytes(data)
-    except (TypeError, ValueError):
-        raise _problem(
-            "every byte of `audio.buffer.data` must be a whole number from 0 to 255", "audio-buffer"
-        ) from None
+    problem = buffer_data_problem(data)
+    if problem is not None:
+        raise PayloadError([problem])
+    content = bytes(data)
     name = audio.get("originalname")
     filename = os.path.basename(name) if isinstance(name, str) and name else "audio"
     mimetype = audio.get("mimetype")

@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from . import deprecations
 from ._text import describe_value, did_you_mean, format_choices, suggest_model
 from .exceptions import PayloadError, Problem
 from .schema import inline_local_refs, load_schema
+from .uploads import buffer_data_problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from jsonschema.exceptions import ValidationError
@@ -35,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "validate",
+    "MAX_PAYLOAD_BYTES",
+    "MAX_PAYLOAD_DEPTH",
+    "too_deep_problem",
     "inspect_payload",
     "PayloadReport",
     "ParameterNotice",
@@ -46,6 +51,15 @@ __all__ = [
 
 #: Members that carry the audio (or name the model) rather than set an option.
 INPUT_MEMBERS: frozenset[str] = frozenset({"model", "url", "audio"})
+
+#: The largest payload accepted, measured as (about) the size of its JSON text. Legacy payloads
+#: are parameters and a URL, a few kilobytes; an embedded Buffer of a few minutes of audio fits.
+#: A payload file is not read past it, and nothing bigger is held, walked or sent.
+MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
+#: The deepest nesting accepted (the payload object is level 1). Legacy parameters nest at most
+#: three levels (a list of objects of strings); the bound keeps every later step (schema
+#: checks, ``json.dumps`` of the body) far from Python's recursion limit.
+MAX_PAYLOAD_DEPTH = 32
 
 _FAMILY_TITLES = {
     "deepgram": "the nova-2 and whisper models",
@@ -358,23 +372,117 @@ def _problem_from_error(error: ValidationError) -> Problem:
 
 
 # Most URLs are plainly fine; urlsplit (the slow, exact check) is for the rest.
-_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][^\s]*)?\Z")
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#][^\s\x00-\x1f\x7f]*)?\Z"
+)
+# Whitespace and control characters are never part of a URL: they must be percent-encoded.
+_UNENCODED = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _is_http_url(url: str) -> bool:
+    if _PLAIN_HTTP_URL.match(url):
+        return True
+    if _UNENCODED.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError:  # also an unclosed IPv6 bracket ("http://[")
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _check_url(url: Any, problems: list[Problem]) -> None:
-    if not isinstance(url, str):
-        return  # the schema reports the type
-    if _PLAIN_HTTP_URL.match(url):
-        return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        problems.append(
-            Problem(
-                "/url",
-                f"`url` must be an http(s) address of the audio file, such as https://example.com/call.mp3; got {describe_value(url)}",
-                "url-format",
+    if not isinstance(url, str) or _is_http_url(url):
+        return  # the schema reports a wrong type
+    message = (
+        "`url` must be an http(s) address of the audio file, such as "
+        f"https://example.com/call.mp3; got {describe_value(url)}"
+    )
+    if _UNENCODED.search(url):
+        message += " (spaces and control characters must be percent-encoded, a space as %20)"
+    problems.append(Problem("/url", message, "url-format"))
+
+
+def too_deep_problem(member: str | None = None) -> Problem:
+    """The problem of a payload (or of its ``member``) nested deeper than ``MAX_PAYLOAD_DEPTH``."""
+    where = "the payload" if member is None else f"`{member}`"
+    return Problem(
+        _pointer([member]) if member is not None else "",
+        f"{where} is nested more than {MAX_PAYLOAD_DEPTH} levels deep; legacy parameters nest "
+        "at most three levels (a list of objects)",
+        "too-deep",
+    )
+
+
+# Python writes at most 4300 digits of an int as text by default; past that json.dumps fails.
+_HUGE_INT = 10**4000
+
+
+def _too_large_problem(member: str | None) -> Problem:
+    where = f" (the limit is passed in `{member}`)" if member is not None else ""
+    return Problem(
+        _pointer([member]) if member is not None else "",
+        f"the payload is larger than {MAX_PAYLOAD_BYTES // 2**20} MiB{where}: legacy payloads hold "
+        "parameters and a URL; pass the audio as a file (audio=path, bytes or a file object) "
+        "instead of embedding it",
+        "too-large",
+    )
+
+
+def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
+    """A problem if the payload is deeper than ``MAX_PAYLOAD_DEPTH`` or bigger than ``MAX_PAYLOAD_BYTES``.
+
+    One iterative walk (no recursion, so any depth is safe) that stops as
+    soon as a limit is passed; sizes are estimated as JSON text would be.
+    It runs for every payload, so the common case (a few scalars) is kept cheap.
+    """
+    budget = MAX_PAYLOAD_BYTES
+    # (container, its depth, the payload member it is in): problems name that member
+    pending: list[tuple[Any, int, str | None]] = [(payload, 1, None)]
+    while pending:
+        container, depth, member = pending.pop()
+        if depth > MAX_PAYLOAD_DEPTH:
+            return too_deep_problem(member)
+        entries: Any
+        if isinstance(container, Mapping):
+            try:
+                budget -= sum(map(len, container)) + 4 * len(container)
+            except TypeError:  # a name that is not a string, in a nested object
+                budget -= 8 * len(container)
+            entries = (
+                container.items() if member is None else zip(repeat(member), container.values())
             )
-        )
+        else:
+            budget -= 2 + len(container)
+            entries = zip(repeat(member), container)
+            if len(container) > 16:
+                try:  # a Buffer's data: whole numbers 0-255 are measured at C speed
+                    budget -= 4 * len(bytes(container))
+                    entries = ()
+                except (TypeError, ValueError):
+                    pass
+        for name, value in entries:
+            kind = type(value)
+            if kind is str:
+                budget -= len(value) + 3
+            elif kind is int:
+                if not -_HUGE_INT < value < _HUGE_INT:
+                    return Problem(
+                        _pointer([name]),
+                        f"`{name}` holds a number of more than 4000 digits",
+                        "too-large",
+                    )
+                budget -= 4
+            elif isinstance(value, (Mapping, list, tuple)):
+                pending.append((value, depth + 1, name))
+            else:
+                budget -= 6  # a float, true, false or null, with its comma
+            if budget < 0:
+                return _too_large_problem(name)
+        if budget < 0:
+            return _too_large_problem(member)
+    return None
 
 
 def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
@@ -406,26 +514,24 @@ def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
         or buffer.get("type") != "Buffer"
         or not isinstance(buffer.get("data"), list)
     ):
+        if audio.get("type") == "Buffer":
+            # JSON.stringify(buffer) itself, without the uploaded-file object around it
+            message = 'the `audio` member is a bare Buffer; legacy JSON wraps it: {"buffer": {"type": "Buffer", "data": [...]}}. '
+        else:
+            message = 'the `audio` object carries no bytes: `buffer` must be {"type": "Buffer", "data": [0-255, ...]}. '
         problems.append(
             Problem(
                 "/audio/buffer",
-                'the `audio` object carries no bytes: `buffer` must be {"type": "Buffer", "data": [0-255, ...]}. '
-                "Pass the file separately (audio=path, bytes or a binary file) instead",
+                message + "Pass the file separately (audio=path, bytes or a binary file) instead",
                 "audio-buffer",
             )
         )
         return False
     data = buffer["data"]
-    for index, value in enumerate(data):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
-            problems.append(
-                Problem(
-                    f"/audio/buffer/data/{index}",
-                    f"every byte of `audio.buffer.data` must be a whole number from 0 to 255; got {describe_value(value)}",
-                    "audio-buffer",
-                )
-            )
-            return False
+    byte_problem = buffer_data_problem(data)
+    if byte_problem is not None:
+        problems.append(byte_problem)
+        return False
     if not data:
         problems.append(
             Problem("/audio/buffer/data", "the embedded audio is empty (no bytes)", "audio-empty")
@@ -546,6 +652,19 @@ def inspect_payload(
             )
         )
         return PayloadReport(None, None, {}, problems, notices)
+    for key in payload:
+        if not isinstance(key, str):
+            problems.append(
+                Problem(
+                    "",
+                    f"a payload's member names must be strings, as in JSON; got {describe_value(key)}",
+                    "not-an-object",
+                )
+            )
+            return PayloadReport(None, None, {}, problems, notices)
+    size_problem = _size_problem(payload)
+    if size_problem is not None:
+        return PayloadReport(None, None, {}, [size_problem], notices)
 
     model = payload.get("model")
     if "model" not in payload:

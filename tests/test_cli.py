@@ -253,3 +253,12 @@ def test_migrate_prints_the_create_body_and_the_changes() -> None:
     )
     assert dropped.returncode == 1 and dropped.stdout == ""
     assert "`multi_channel` is dropped" in dropped.stderr
+
+
+def test_retries_option() -> None:
+    example = str(EXAMPLES / "valid" / "nova-2-meeting-url.json")
+    refused = run("transcribe", example, "--emulator", "--retries", "-1")
+    assert refused.returncode == 2
+    assert_one_error_line(refused, "--retries must be 0 or more")
+    accepted = run("transcribe", example, "--emulator", "--retries", "0")
+    assert accepted.returncode == 0 and json.loads(accepted.stdout)["results"]

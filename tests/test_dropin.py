@@ -405,3 +405,18 @@ def test_example_old_code_runs_unchanged_with_the_added_line(stt_emulator: Emula
         "multipart/form-data",
     ]
     assert SECRET_KEY not in result.stdout + result.stderr
+
+
+def test_deeply_nested_json_is_a_400_and_nothing_is_sent(
+    stt_emulator: Emulator, patched: Any
+) -> None:
+    with pytest.warns(legacy_stt.RemovedInLegacySTT2Warning):
+        response = requests.post(
+            "https://api.aimlapi.com/v1/stt",
+            data="[" * 100_000 + "]" * 100_000,
+            headers={**AUTH, "Content-Type": "application/json"},
+            timeout=30,
+        )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["message"]
+    assert stt_emulator.requests == []

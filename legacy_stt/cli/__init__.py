@@ -30,6 +30,7 @@ from ._common import (
     one_line,
     print_error,
     read_payload,
+    unencodable_escaped,
     warnings_to,
 )
 from .lint_commands import add_check_parser
@@ -106,6 +107,14 @@ def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = Tru
         help="give up waiting for the job after this long (default 600)",
     )
     command.add_argument(
+        "--retries",
+        type=int,
+        metavar="N",
+        default=None,
+        help="retries of a failed request (default 4; 0: none); a create is only retried when "
+        "no job can exist",
+    )
+    command.add_argument(
         "--raw",
         action="store_true",
         help="print the model's own result untouched instead of the legacy body",
@@ -128,6 +137,10 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         options["target"] = args.target
     if args.poll_timeout is not None:
         options["poll_timeout"] = args.poll_timeout
+    if args.retries is not None:
+        if args.retries < 0:
+            raise UsageError(f"--retries must be 0 or more; got {args.retries}")
+        options["retry"] = args.retries
     if args.emulator:
         from ..testing import Emulator
 
@@ -190,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=logging.DEBUG, stream=err, format=f"{PROG}: %(levelname)s %(name)s: %(message)s"
         )
     try:
-        with warnings_to(err):
+        with warnings_to(err), unencodable_escaped(sys.stdout):
             return _run(args, sys.stdout)
     except UsageError as error:
         print_error(str(error), err)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..exceptions import PayloadError
+from ..validation import MAX_PAYLOAD_BYTES, too_deep_problem
 
 PROG = "legacy-stt"
 
@@ -20,6 +21,10 @@ EXIT_INTERRUPTED = 130
 
 # The emulator needs some bearer key; this one is not a secret.
 EMULATOR_KEY = "emulator-key"
+
+
+#: Problems of a payload file as a whole: their message follows the file name directly.
+_WHOLE_FILE_CODES = frozenset({"not-json", "too-large", "too-deep"})
 
 
 class UsageError(Exception):
@@ -33,7 +38,9 @@ def print_error(message: str, stream: TextIO) -> None:
 def one_line(error: BaseException) -> str:
     if isinstance(error, PayloadError):
         problems = [
-            problem.message if problem.code == "not-json" else str(problem)
+            problem.message
+            if problem.code in _WHOLE_FILE_CODES and not problem.pointer
+            else str(problem)
             for problem in error.problems
         ]
         text = (
@@ -65,29 +72,69 @@ def warnings_to(stream: TextIO) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def unencodable_escaped(stream: TextIO) -> Iterator[None]:
+    """Write what ``stream``'s encoding cannot hold as backslash escapes, as stderr already does.
+
+    JSON can spell lone surrogates (``"\\ud800"``) that no UTF-8 stream can
+    encode; payload member names come back in reports and create bodies, and
+    printing them must not crash the command.
+    """
+    reconfigure = getattr(stream, "reconfigure", None)
+    errors = getattr(stream, "errors", None)
+    # "strict" raises, and so does "surrogateescape" (a C locale's choice) for most surrogates.
+    if reconfigure is None or errors not in ("strict", "surrogateescape"):
+        yield
+        return
+    reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        # A closed or broken pipe has nothing left to restore.
+        with contextlib.suppress(OSError, ValueError):
+            reconfigure(errors=errors)
+
+
 def read_payload(path: str) -> Any:
-    """The JSON payload in ``path`` (``-`` is standard input)."""
+    """The JSON payload in ``path`` (``-`` is standard input), at most ``MAX_PAYLOAD_BYTES`` of it."""
+    limit = MAX_PAYLOAD_BYTES
     try:
         if path == "-":
-            text = sys.stdin.read()
+            data = sys.stdin.buffer.read(limit + 1)
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
     except FileNotFoundError:
         raise UsageError(f"payload file not found: {path}") from None
     except IsADirectoryError:
         raise UsageError(f"payload path is a directory: {path}") from None
-    except UnicodeDecodeError:
-        raise PayloadError.single(
-            "", "not UTF-8 text, so it cannot hold a JSON payload", "not-json"
-        ) from None
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise PayloadError.single(
+            "",
+            f"larger than {limit // 2**20} MiB, which no legacy payload needs (pass the audio as "
+            "a file with --audio instead of embedding it)",
+            "too-large",
+        )
     try:
-        return json.loads(text)
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise PayloadError.single(
+            "",
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}), so it cannot "
+            "hold a JSON payload",
+            "not-json",
+        ) from None
     except json.JSONDecodeError as error:
         raise PayloadError.single(
             "",
             f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
             "not-json",
+        ) from None
+    except RecursionError:
+        raise PayloadError([too_deep_problem()]) from None
+    except ValueError as error:  # such as a number of more digits than Python converts
+        raise PayloadError.single(
+            "", f"not a JSON payload legacy-stt can read: {error}", "not-json"
         ) from None

@@ -80,7 +80,7 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..lint.checker import Checker
+    from ..lint.checker import MAX_FILE_BYTES, Checker
     from ..lint.reporters import REPORTERS_BY_NAME
 
     if args.target is not None:
@@ -88,7 +88,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     checker = Checker(target=args.target, uploads=args.uploads, only_payloads=args.only_payloads)
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be given only once")
-    result = checker.check(args.paths, stdin=lambda: sys.stdin.buffer.read())
+    # One byte past the limit is enough to know that standard input is too large to check.
+    result = checker.check(args.paths, stdin=lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
     reporter = REPORTERS_BY_NAME[args.format](
         out, quiet=args.quiet, color=args.format == "text" and _use_color(args.color, out)
     )

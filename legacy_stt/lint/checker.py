@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from ..registry import default_registry
-from ..validation import INPUT_MEMBERS, inspect_payload
+from ..validation import INPUT_MEMBERS, inspect_payload, too_deep_problem
 from .locate import position_of, positions_for
 from .result import ERROR, INFO, WARNING, CheckResult, Finding
 
-__all__ = ["Checker", "Issue", "lint_payload", "DEFAULT_EXCLUDED_DIRS", "SUFFIX_KINDS"]
+__all__ = [
+    "Checker",
+    "Issue",
+    "lint_payload",
+    "DEFAULT_EXCLUDED_DIRS",
+    "SUFFIX_KINDS",
+    "MAX_FILE_BYTES",
+]
 
 #: Directories never walked into: tool caches, virtual environments, VCS data, builds.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -50,6 +57,24 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
 SUFFIX_KINDS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".py": "python"}
 
 _STDIN = "-"
+
+#: Files (and standard input) larger than this are reported, not read: a JSON Lines log of
+#: this size holds some 300,000 payloads, and reading much more would hold hundreds of
+#: megabytes of text and parsed objects at once. Split bigger files.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: How much of a too-large file met in a directory walk is read to tell whether it holds payloads.
+_SNIFF_BYTES = 64 * 1024
+
+
+class _TooDeep(ValueError):
+    """JSON nested deeper than the parser can follow (``json`` raises ``RecursionError``)."""
+
+
+def _parse_json(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise _TooDeep(too_deep_problem().message) from None
 
 
 class Issue(NamedTuple):
@@ -195,6 +220,9 @@ class Checker:
         for path in paths:
             if path == _STDIN:
                 data = stdin() if stdin is not None else b""
+                if len(data) > MAX_FILE_BYTES:
+                    self._too_large("<stdin>", b"", result, explicit=True)
+                    continue
                 self._check_stdin(data, result)
             elif os.path.isdir(path):
                 self._walk(os.path.normpath(path), result)
@@ -235,9 +263,16 @@ class Checker:
     def _check_file(self, path: str, result: CheckResult, *, explicit: bool) -> None:
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
+                if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                    self._too_large(path, handle.read(_SNIFF_BYTES), result, explicit=explicit)
+                    return
+                # A pipe or a device reports no size: read one byte past the limit to find out.
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             self._unreadable(path, error, result)
+            return
+        if len(data) > MAX_FILE_BYTES:
+            self._too_large(path, data[:_SNIFF_BYTES], result, explicit=explicit)
             return
         kind = SUFFIX_KINDS.get(os.path.splitext(path)[1], "json")
         source = _Source(path, data, explicit)
@@ -248,10 +283,26 @@ class Checker:
         else:
             self._check_json(source, result)
 
+    def _too_large(self, path: str, head: bytes, result: CheckResult, *, explicit: bool) -> None:
+        # Met in a directory walk, a big file is only ours if it mentions a model.
+        if not explicit and b'"model"' not in head:
+            result.files_skipped += 1
+            return
+        result.files_checked += 1
+        result.add(
+            Finding(
+                path,
+                ERROR,
+                "too-large",
+                f"not checked: larger than the {MAX_FILE_BYTES // 2**20} MiB that legacy-stt check "
+                "reads at once; split it",
+            )
+        )
+
     def _check_stdin(self, data: bytes, result: CheckResult) -> None:
         source = _Source("<stdin>", data, explicit=True)
         try:
-            json.loads(data)
+            _parse_json(data)
         except ValueError as error:
             # More than one value: JSON Lines.
             if isinstance(error, json.JSONDecodeError) and error.msg == "Extra data":
@@ -263,7 +314,7 @@ class Checker:
 
     def _check_json(self, source: _Source, result: CheckResult) -> None:
         try:
-            value = json.loads(source.data)
+            value = _parse_json(source.data)
         except ValueError as error:
             # A broken file met in a directory walk is only ours if it mentions a model.
             if source.explicit or b'"model"' in source.data:
@@ -292,7 +343,7 @@ class Checker:
             if not raw.strip():
                 continue
             try:
-                value = json.loads(raw)
+                value = _parse_json(raw)
             except ValueError as error:
                 result.add(_invalid_json(source.path, error, line=number))
                 continue
@@ -445,7 +496,7 @@ def _jsonl_looks_like_payloads(lines: list[bytes]) -> bool:
     for raw in lines:
         if raw.strip():
             try:
-                return _looks_like_payload(json.loads(raw))
+                return _looks_like_payload(_parse_json(raw))
             except ValueError:
                 return b'"model"' in raw
     return False
@@ -461,6 +512,16 @@ def _invalid_json(path: str, error: ValueError, *, line: int | None = None) -> F
             line if line is not None else error.lineno,
             error.colno,
         )
-    return Finding(
-        path, ERROR, "invalid-json", f"not valid JSON: {error} (is it UTF-8 text?)", line, None
-    )
+    if isinstance(error, _TooDeep):
+        return Finding(path, ERROR, "too-deep", f"not checked: {error}", line, None)
+    if isinstance(error, UnicodeDecodeError):
+        where = error.object[: error.start]
+        return Finding(
+            path,
+            ERROR,
+            "invalid-json",
+            f"not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be decoded; save the file as UTF-8",
+            (line or 1) + where.count(b"\n"),
+            error.start - where.rfind(b"\n"),
+        )
+    return Finding(path, ERROR, "invalid-json", f"not valid JSON: {error}", line, None)

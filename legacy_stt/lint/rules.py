@@ -36,6 +36,12 @@ _CATALOGUE = (
     Rule("audio-object", ERROR, "The JSON `audio` member is not an uploaded-file object."),
     Rule("audio-buffer", ERROR, "The embedded `audio.buffer` carries no valid bytes."),
     Rule("audio-empty", ERROR, "The embedded audio has no bytes."),
+    Rule(
+        "too-large",
+        ERROR,
+        "The payload (32 MiB) or the file (64 MiB for check) is larger than legacy-stt reads.",
+    ),
+    Rule("too-deep", ERROR, "The payload is nested deeper than any legacy parameter needs."),
     Rule("schema.type", ERROR, "A parameter has the wrong type."),
     Rule("schema.enum", ERROR, "A parameter is not one of its allowed values."),
     Rule("schema.required", ERROR, "A required member is missing."),
@@ -56,6 +62,12 @@ _CATALOGUE = (
         "parameter-renamed",
         INFO,
         "The target model takes this parameter under another name or form.",
+    ),
+    Rule(
+        "parameter-not-needed",
+        INFO,
+        "Not sent: the target model does this anyway, or the payload already says it under the "
+        "target's name.",
     ),
 )
 

@@ -176,7 +176,12 @@ def _failing_job(emulator: Emulator) -> None:
     emulator.fail_next_jobs(1, "audio could not be decoded")
 
 
-_UNKNOWN_WORDS = {"pending": "on-hold", "running": "on-hold", "done": "completed", "failed": "error"}
+_UNKNOWN_WORDS = {
+    "pending": "on-hold",
+    "running": "on-hold",
+    "done": "completed",
+    "failed": "error",
+}
 
 
 def _scenarios() -> Iterator[Scenario]:
