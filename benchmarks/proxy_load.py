@@ -27,16 +27,11 @@ job is seen finished only at the first poll after it finishes; the report prints
 (the poll schedule's first poll at or after the job's duration). One untimed warm-up round on
 each side comes first.
 
-Two settings of the emulator's HTTP server would time the kernel rather than the proxy, so
-the emulator process changes them (both are socketserver class attributes):
-
-* it keeps the standard library's listen backlog of 5: with 200 connections arriving at once
-  the kernel drops SYNs and the callers retry after a second. Raised to
-  ``--emulator-backlog`` (1024, like the proxy's);
-* it leaves Nagle's algorithm on and writes headers and body separately, so every answer on a
-  kept-alive connection waits for the caller's delayed ACK (40 ms on Linux): that hits the
-  proxy's create and polls, not the baseline's fresh connections. Turned off (``TCP_NODELAY``,
-  as the proxy does) unless ``--emulator-nagle`` is given.
+The emulator's listen backlog (128 by default) would time the kernel rather than the proxy:
+with 200 connections arriving at once the kernel drops SYNs and the callers retry after a
+second. It is raised to ``--emulator-backlog`` (1024, like the proxy's). (The emulator, like
+the proxy, answers with ``TCP_NODELAY``, so keep-alive answers do not wait 40 ms for a
+delayed ACK.)
 
 How to run it
 -------------
@@ -91,18 +86,13 @@ PAYLOAD = {
 # the emulator, in its own process
 
 
-def serve_emulator(job_duration: float, backlog: int, no_delay: bool) -> int:
+def serve_emulator(job_duration: float, backlog: int) -> int:
     """Run the emulator until standard input closes; its URL is the first line on stdout."""
-    import http.server
-    import socketserver
-
-    # Both read by socketserver when the emulator's server listens / accepts (see the module doc).
-    http.server.ThreadingHTTPServer.request_queue_size = backlog
-    if no_delay:
-        socketserver.StreamRequestHandler.disable_nagle_algorithm = True
     from legacy_stt.testing import Emulator
 
-    with Emulator(job_duration=job_duration, legacy_timeout=max(30.0, job_duration * 2)) as service:
+    with Emulator(
+        job_duration=job_duration, legacy_timeout=max(30.0, job_duration * 2), backlog=backlog
+    ) as service:
         print(service.url, flush=True)
         sys.stdin.read()
     return 0
@@ -164,7 +154,7 @@ class Process:
                 self.popen.wait()
 
 
-def start_emulator(job_duration: float, backlog: int, nagle: bool) -> tuple[Process, str]:
+def start_emulator(job_duration: float, backlog: int) -> tuple[Process, str]:
     popen = subprocess.Popen(
         [
             sys.executable,
@@ -174,7 +164,6 @@ def start_emulator(job_duration: float, backlog: int, nagle: bool) -> tuple[Proc
             str(job_duration),
             "--emulator-backlog",
             str(backlog),
-            *(["--emulator-nagle"] if nagle else []),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -354,7 +343,6 @@ def build_report(
             "runs": arguments.runs,
             "job_duration_s": arguments.job_duration,
             "emulator_backlog": arguments.emulator_backlog,
-            "emulator_nagle": arguments.emulator_nagle,
             "proxy_command": [*proxy_command, "serve", "--port", "0", "--upstream", "<emulator>"],
             "polling_floor_s": polling_floor(arguments.job_duration),
         },
@@ -388,8 +376,7 @@ def print_report(report: dict[str, Any]) -> None:
     )
     out(
         f"service:  emulator in its own process, job duration {params['job_duration_s']:g} s, "
-        f"listen backlog {params['emulator_backlog']}, "
-        f"Nagle's algorithm {'on' if params['emulator_nagle'] else 'off (TCP_NODELAY)'}\n"
+        f"listen backlog {params['emulator_backlog']}\n"
     )
     out(
         "baseline: the emulator's own POST /v1/stt (holds the connection for the job, answers 201)\n"
@@ -440,11 +427,6 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
     parser.add_argument("--job-duration", type=float, default=DEFAULT_JOB_DURATION)
     parser.add_argument("--emulator-backlog", type=int, default=DEFAULT_BACKLOG)
-    parser.add_argument(
-        "--emulator-nagle",
-        action="store_true",
-        help="leave Nagle's algorithm on in the emulator (40 ms stalls on keep-alive answers)",
-    )
     parser.add_argument("--legacy-stt", metavar="PATH", help="the legacy-stt executable to run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
@@ -454,14 +436,10 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.serve_emulator:
-        return serve_emulator(
-            arguments.job_duration, arguments.emulator_backlog, not arguments.emulator_nagle
-        )
+        return serve_emulator(arguments.job_duration, arguments.emulator_backlog)
     machine = machine_info()  # load average before the benchmark loads the machine
     proxy_command = find_legacy_stt(arguments.legacy_stt)
-    emulator, upstream = start_emulator(
-        arguments.job_duration, arguments.emulator_backlog, arguments.emulator_nagle
-    )
+    emulator, upstream = start_emulator(arguments.job_duration, arguments.emulator_backlog)
     proxy: Process | None = None
     try:
         proxy, proxy_url = start_proxy(proxy_command, upstream)

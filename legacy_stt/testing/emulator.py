@@ -78,6 +78,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
 
 #: Route names for ``inject()``.
 ROUTES = ("create", "poll", "legacy")
+#: Connections the listener queues before the kernel drops new ones.
+DEFAULT_BACKLOG = 128
 #: What an injected ``Fault`` does.
 FAULT_KINDS = ("status", "delay", "reset", "drop-after")
 
@@ -235,8 +237,9 @@ class Emulator:
     ``api_key`` the only key accepted (any bearer key if ``None``),
     ``result_ttl`` how long results are kept (one hour, as documented),
     ``legacy_timeout`` how long the one-call endpoint works on a job before
-    it answers 504, and ``poll_retry_after`` a ``Retry-After`` value sent
-    with every poll answer.
+    it answers 504, ``poll_retry_after`` a ``Retry-After`` value sent
+    with every poll answer, and ``backlog`` the listen queue (the standard
+    library's 5 would drop the connections of many clients starting at once).
     """
 
     def __init__(
@@ -251,6 +254,7 @@ class Emulator:
         result_ttl: float = 3600.0,
         legacy_timeout: float = 30.0,
         poll_retry_after: str | None = None,
+        backlog: int = DEFAULT_BACKLOG,
     ) -> None:
         self.host = host
         self.port = port
@@ -261,6 +265,7 @@ class Emulator:
         self.result_ttl = result_ttl
         self.legacy_timeout = legacy_timeout
         self.poll_retry_after = poll_retry_after
+        self.backlog = backlog
         self.requests: list[RecordedRequest] = []
         self.jobs: dict[str, Job] = {}
         self._faults: list[Fault] = []
@@ -288,7 +293,14 @@ class Emulator:
     def start(self) -> Emulator:
         if self._server is not None:
             return self
-        server = _EmulatorServer((self.host, self.port), _Handler)
+        server = _EmulatorServer((self.host, self.port), _Handler, bind_and_activate=False)
+        server.request_queue_size = self.backlog
+        try:
+            server.server_bind()
+            server.server_activate()
+        except BaseException:
+            server.server_close()
+            raise
         server.emulator = self  # type: ignore[attr-defined]
         self._server = server
         # a short poll interval keeps stop() quick (the default makes it wait up to half a second)
@@ -532,6 +544,10 @@ class Emulator:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "stt-emulator"
+    # Headers and body go out in two writes; with Nagle's algorithm the body waits for the
+    # client's delayed ACK (40 ms on Linux) on every kept-alive answer, which no real server
+    # adds to every request.
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version  # the standard one appends " <sys_version>", here empty
