@@ -47,6 +47,7 @@ from .validation import validate
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import stt
+    from .batch import BatchInput, BatchOutcome
     from .client import Client
     from .dropin import (
         LegacyCallConnectionError,
@@ -63,6 +64,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _LAZY = {
     "Client": ".client",
     "stt": ".api",
+    "BatchInput": ".batch",
+    "BatchOutcome": ".batch",
     "LegacyTransport": ".dropin",
     "RequestsPatch": ".dropin",
     "patch_requests": ".dropin",
@@ -91,6 +94,8 @@ __all__ = [
     "Client",
     "PollPolicy",
     "RetryPolicy",
+    "BatchInput",
+    "BatchOutcome",
     # old code, unchanged
     "patch_requests",
     "unpatch_requests",

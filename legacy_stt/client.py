@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, overload
 
@@ -23,6 +23,7 @@ import requests
 
 from . import deprecations
 from .adapters.base import ModelAdapter
+from .batch import DEFAULT_MAX_WORKERS, BatchOutcome
 from .exceptions import ConfigurationError, PayloadError, Problem
 from .planning import Target, plan_request
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer, wait_for_result
@@ -302,6 +303,51 @@ class Client:
         self._emit(notices)
         return self._create(job)
 
+    def stt_many(
+        self,
+        payloads: Iterable[Any],
+        *,
+        audio: Iterable[Any] | None = None,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+        journal: str | os.PathLike[str] | None = None,
+        out_dir: str | os.PathLike[str] | None = None,
+        recreate_uncertain: bool = False,
+        poll_policy: PollPolicy | None = None,
+    ) -> Iterator[BatchOutcome]:
+        """Transcribe many legacy payloads concurrently; yields one ``BatchOutcome`` per input, in order.
+
+        ``payloads`` holds legacy payloads (or ``BatchInput`` values naming
+        their source); ``audio``, if given, the audio of each in the same
+        order (``None`` where a payload has a ``url``). At most
+        ``max_workers`` jobs are in flight; a 429 slows every worker down.
+        An input's failure is its outcome's ``error``; the batch goes on.
+
+        With ``journal`` (a file path) every job is recorded the moment it is
+        created, and a re-run of the same batch with the same journal creates
+        no job twice: finished results are read back, created jobs are waited
+        for. Results are written atomically to ``out_dir`` (default: a
+        ``<journal>.results`` directory next to the journal). An input whose
+        create was in flight when an earlier run died may have a job that
+        cannot be found; it is reported as ``JobMayExist`` unless
+        ``recreate_uncertain=True``.
+
+        Polls follow ``poll_policy``, by default ``BATCH_POLL_POLICY``: finer
+        steps than a single call's (a worker idle after its job ended is
+        throughput lost), capped at 2 s.
+        """
+        from .batch import run_batch
+
+        return run_batch(
+            self,
+            payloads,
+            audio=audio,
+            max_workers=max_workers,
+            journal=journal,
+            out_dir=out_dir,
+            recreate_uncertain=recreate_uncertain,
+            poll_policy=poll_policy,
+        )
+
     @overload
     def result(
         self,
@@ -359,6 +405,7 @@ class Client:
         *,
         raw: bool | None = None,
         deadline: float | None = None,
+        poll_policy: PollPolicy | None = None,
     ) -> dict[str, Any]:
         timeout = self.poll_timeout
         if deadline is not None:
@@ -368,7 +415,7 @@ class Client:
             lambda cap: self._transport.fetch(generation_id, cap=cap),
             generation_id,
             timeout=timeout,
-            policy=self.poll_policy,
+            policy=poll_policy or self.poll_policy,
         )
         return self._translate(generation_id, result, job, None, raw)
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -39,6 +41,7 @@ __all__ = [
     "DEFAULT_RETRY_AFTER_MAX",
     "POLL_RETRY_STATUSES",
     "CREATE_RETRY_STATUSES",
+    "Backpressure",
     "RetryEvent",
     "RetryPolicy",
     "parse_retry_after",
@@ -212,3 +215,40 @@ class RetryPolicy:
 
     def should_retry_create_status(self, status: int) -> bool:
         return status in self.create_statuses
+
+
+class Backpressure:
+    """A gate shared by every request of one client: a 429 slows down all of them, not just one.
+
+    When an answer asks to wait (``hold``), every request about to be sent
+    waits (``wait``) until that time has passed. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._open_at = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """Keep every request back for ``seconds`` from now (a later hold extends it)."""
+        with self._lock:
+            self._open_at = max(self._open_at, self._clock() + seconds)
+
+    def remaining(self) -> float:
+        """Seconds until requests may go again (0 when the gate is open)."""
+        with self._lock:
+            return max(0.0, self._open_at - self._clock())
+
+    def wait(self, limit: float | None = None) -> float:
+        """Wait until the gate opens (at most ``limit`` seconds); returns the seconds waited."""
+        pause = self.remaining()
+        if limit is not None:
+            pause = min(pause, max(limit, 0.0))
+        if pause > 0:
+            self._sleep(pause)
+        return pause

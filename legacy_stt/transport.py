@@ -33,7 +33,7 @@ from .exceptions import (
 )
 from .forms import multipart_body
 from .polling import PollAnswer
-from .retries import RetryPolicy, retry_after_from_headers
+from .retries import Backpressure, RetryPolicy, retry_after_from_headers
 from .uploads import Upload
 
 __all__ = [
@@ -183,6 +183,7 @@ class ServiceTransport:
         session: requests.Session,
         timeout: Timeout = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
         retry: RetryPolicy | None = None,
+        backpressure: Backpressure | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -191,6 +192,8 @@ class ServiceTransport:
         self.session = session
         self.timeout = timeout
         self.retry = retry if retry is not None else RetryPolicy()
+        #: Shared by every request of this transport (and every thread using it).
+        self.backpressure = backpressure if backpressure is not None else Backpressure(clock, sleep)
         self._clock = clock
         self._sleep = sleep
 
@@ -312,6 +315,8 @@ class ServiceTransport:
         policy = self.retry
         deadline = None if cap is None else self._clock() + cap
         while True:
+            # another request's 429 holds this one back too
+            self.backpressure.wait(None if deadline is None else deadline - self._clock())
             remaining = None if deadline is None else max(deadline - self._clock(), 0.001)
             kwargs, release = build()
             try:
@@ -345,6 +350,8 @@ class ServiceTransport:
                 if policy.retry_after_too_long(retry_after):
                     return response, policy.retries  # raised with its wait, not slept through
             wait = policy.wait_for(retry_after)
+            if response is not None and response.status_code == 429:
+                self.backpressure.hold(wait)  # everyone waits, not only this request
             out_of_time = deadline is not None and self._clock() + wait >= deadline
             if policy.is_exhausted() or out_of_time:
                 if response is not None:

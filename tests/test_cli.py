@@ -133,7 +133,7 @@ def test_several_problems_stay_on_one_line(tmp_path: pathlib.Path) -> None:
     "args, fragment",
     [
         (["transcribe", "no/such/payload.json"], "payload file not found"),
-        (["transcribe", str(EXAMPLES / "valid")], "is a directory"),
+        (["transcribe", str(EXAMPLES / "valid")], "a batch needs somewhere to put its results"),
         (
             [
                 "transcribe",

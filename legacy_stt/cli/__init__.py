@@ -54,19 +54,52 @@ def _build_parser() -> argparse.ArgumentParser:
 
     transcribe = commands.add_parser(
         "transcribe",
-        help="transcribe a legacy payload and print the legacy response body",
-        description="Check a legacy payload, run it on the two-step API and print the body the legacy endpoint would have returned.",
+        help="transcribe legacy payloads (one, or a resumable batch) and print or save the legacy bodies",
+        description=(
+            "Check a legacy payload, run it on the two-step API and print the body the legacy "
+            "endpoint would have returned. With several paths, a directory, audio files, or "
+            "--out/--journal, run them all as a concurrent batch that resumes where it stopped."
+        ),
     )
     transcribe.add_argument(
-        "payload", metavar="PAYLOAD", help="legacy JSON payload file ('-' reads standard input)"
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        help="legacy JSON payload file ('-' reads standard input), audio file (with --model), or directory",
     )
     transcribe.add_argument(
-        "--audio", metavar="FILE", help="audio file to upload (for payloads without a url)"
+        "--audio", metavar="FILE", help="audio file to upload (for one payload without a url)"
     )
     transcribe.add_argument(
         "--target",
         metavar="MODEL",
         help="run the payload on this newer model (its result still comes back in the legacy shape)",
+    )
+    batch = transcribe.add_argument_group("batch")
+    batch.add_argument("--out", metavar="DIR", help="write each result to DIR/<name>.json (batch)")
+    batch.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="record every job in FILE so a re-run resumes (default: DIR/.legacy-stt-journal.jsonl)",
+    )
+    batch.add_argument(
+        "--workers", type=int, default=8, metavar="N", help="jobs in flight at once (default 8)"
+    )
+    batch.add_argument(
+        "--model", metavar="MODEL", help="the legacy model to run audio files on (batch)"
+    )
+    batch.add_argument(
+        "--progress-every",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between progress lines when standard error is not a terminal (default 10)",
+    )
+    batch.add_argument(
+        "--recreate-uncertain",
+        action="store_true",
+        help="create again the inputs whose create was in flight when an earlier run died "
+        "(a job may exist for them and be billed twice)",
     )
     _add_service_options(transcribe)
 
@@ -166,11 +199,29 @@ def _check_audio_path(audio: str | None) -> None:
         raise UsageError(f"audio path is a directory: {audio}")
 
 
+def _is_batch(args: argparse.Namespace) -> bool:
+    """Several inputs, a directory, an audio file, or a batch option: run a batch."""
+    from .batch_command import AUDIO_EXTENSIONS
+
+    if len(args.paths) > 1 or args.out is not None or args.journal is not None:
+        return True
+    path = args.paths[0]
+    return path != "-" and (
+        os.path.isdir(path) or os.path.splitext(path)[1].lower() in AUDIO_EXTENSIONS
+    )
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     handler = getattr(args, "handler", None)
     if handler is not None:
         return int(handler(args, out))
+    if args.command == "transcribe" and _is_batch(args):
+        from .batch_command import run_batch_command
+
+        with _client(args) as client:
+            return run_batch_command(args, client, sys.stderr)
     if args.command == "transcribe":
+        args.payload = args.paths[0]
         try:
             payload = read_payload(args.payload)
             _check_audio_path(args.audio)

@@ -12,6 +12,8 @@ until interrupted (Ctrl-C, SIGINT or SIGTERM), then stops and exits 0.
 from __future__ import annotations
 
 import argparse
+import collections
+import json
 import signal
 import sys
 import threading
@@ -53,7 +55,28 @@ def _parser() -> argparse.ArgumentParser:
         default="documented",
         help="the status words polls answer with (documented)",
     )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="on stopping, print one JSON line: requests, creates, polls, jobs, and the inputs "
+        "(URLs or uploads) that got more than one job",
+    )
     return parser
+
+
+def summary(emulator: Emulator) -> dict[str, Any]:
+    """What the emulator saw, for benchmarks and demos: counts, and inputs billed more than once."""
+    jobs_per_input: collections.Counter[str] = collections.Counter()
+    for job in list(emulator.jobs.values()):
+        jobs_per_input[str(job.params.get("url") or job.facts.sha256)] += 1
+    return {
+        "requests": len(emulator.requests),
+        "creates": len(emulator.creates),
+        "polls": len(emulator.polls),
+        "jobs": len(emulator.jobs),
+        "inputs": len(jobs_per_input),
+        "inputs_with_several_jobs": sorted(k for k, n in jobs_per_input.items() if n > 1),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
         finally:
             emulator.stop()
+            if args.summary:
+                sys.stdout.write(json.dumps(summary(emulator)) + "\n")
+                sys.stdout.flush()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
