@@ -30,6 +30,7 @@ from .exceptions import (
     APIError,
     AuthenticationError,
     ConfigurationError,
+    DeadlineExceeded,
     JobMayExist,
     LegacySTTError,
     PayloadError,
@@ -122,6 +123,7 @@ __all__ = [
     "ResultExpired",
     "TranscriptionFailed",
     "PollTimeout",
+    "DeadlineExceeded",
     # warnings
     "LegacySTTWarning",
     "ParameterWarning",

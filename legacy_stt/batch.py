@@ -34,10 +34,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .exceptions import (
+    APIError,
+    ConfigurationError,
+    DeadlineExceeded,
     JobMayExist,
     LegacySTTError,
     PayloadError,
     ResultExpired,
+    ServiceUnreachable,
     TranscriptionFailed,
 )
 from .journal import Journal, atomic_write_json
@@ -159,8 +163,11 @@ def input_key(item: BatchInput, target: Any, occurrence: int) -> str:
     ``occurrence`` tells apart inputs that are otherwise the same (the same
     payload twice in a batch is two jobs).
     """
+    source = item.source
+    if source is not None and os.path.exists(source):
+        source = os.path.realpath(source)  # `in/a.json` and `$PWD/in/a.json` are one input
     identity = {
-        "source": item.source,
+        "source": source,
         "payload": _canonical(item.payload),
         "audio": _audio_digest(item.audio),
         "target": _canonical(target),
@@ -242,7 +249,9 @@ class _Batch:
         self.recreate_uncertain = recreate_uncertain
         self.on_event = on_event
         self.durations = _JobDurations()
-        self._names: collections.Counter[str] = collections.Counter()
+        #: Set when the reader stops early: inputs not yet at their create are not started.
+        self.stopping = threading.Event()
+        self._issued: set[str] = set()
         self._occurrences: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
 
@@ -252,24 +261,26 @@ class _Batch:
 
     def plan(self, item: BatchInput, index: int) -> tuple[str, Path | None]:
         """The input's journal key and result path (decided in input order, so stable on resume)."""
-        identity = item.source or _canonical(item.payload)
-        occurrence = self._occurrences[identity]
-        self._occurrences[identity] += 1
-        key = input_key(item, self.client.target, occurrence)
+        base = input_key(item, self.client.target, 0)
+        occurrence = self._occurrences[base]
+        self._occurrences[base] += 1
+        key = base if occurrence == 0 else input_key(item, self.client.target, occurrence)
         if self.out_dir is None:
             return key, None
         stem = _result_name(item, index)
-        self._names[stem] += 1
-        count = self._names[stem]
-        name = f"{stem}.json" if count == 1 else f"{stem}-{count}.json"
+        name, count = f"{stem}.json", 1
+        while name in self._issued:  # another input's name, whether by stem or by suffix
+            count += 1
+            name = f"{stem}-{count}.json"
+        self._issued.add(name)
         return key, self.out_dir / name
 
     def run_one(
         self, item: BatchInput, index: int, key: str, result_path: Path | None
     ) -> BatchOutcome:
         outcome = BatchOutcome(index, item.source, result_path=result_path)
-        self._emit("started")
         try:
+            self._emit("started")
             self._run(item, key, outcome)
         except LegacySTTError as error:
             outcome.error = error
@@ -277,7 +288,10 @@ class _Batch:
             logger.error("%s failed unexpectedly: %s", outcome.name, type(error).__name__)
             logger.debug("details", exc_info=True)
             outcome.error = error
-        self._emit("finished", outcome)
+        try:
+            self._emit("finished", outcome)
+        except Exception:
+            logger.debug("on_event failed", exc_info=True)
         return outcome
 
     def _run(self, item: BatchInput, key: str, outcome: BatchOutcome) -> None:
@@ -319,14 +333,18 @@ class _Batch:
                 "recreate_uncertain=True (--recreate-uncertain) to create it anyway",
                 model=job.model,
             )
+        if self.stopping.is_set():
+            raise BatchStopped(f"{outcome.name}: not started, the batch was stopped")
+        deadline = None if client.deadline is None else time.monotonic() + client.deadline
         self._record("creating", key, item)
         try:
-            generation_id = client._create(job)
-        except JobMayExist:
-            raise  # the journal keeps "creating": the input stays uncertain
+            generation_id = client._create(job, deadline=deadline)
         except LegacySTTError as error:
-            # No job was made (a refusal, an unreachable service): nothing to find on resume.
-            self._record("failed", key, item, error=type(error).__name__)
+            if _no_job_made(error):
+                # Nothing to find on resume: a refusal, an unreachable service, nothing sent.
+                self._record("failed", key, item, error=type(error).__name__)
+            # Otherwise (no answer, a 5xx that is not 503) the journal keeps "creating":
+            # a job may exist, and the input stays uncertain.
             raise
         created = time.monotonic()
         self._record("created", key, item, generation_id=generation_id, model=job.model)
@@ -334,7 +352,7 @@ class _Batch:
         head_start, policy = self.durations.schedule(self.poll_policy)
         time.sleep(head_start)
         try:
-            body = client._wait(generation_id, job, poll_policy=policy)
+            body = client._wait(generation_id, job, poll_policy=policy, deadline=deadline)
         except TranscriptionFailed as error:
             self._record("failed", key, item, error=type(error).__name__)
             raise
@@ -359,6 +377,22 @@ class _Batch:
     def _record(self, event: str, key: str, item: BatchInput, **fields: Any) -> None:
         if self.journal is not None:
             self.journal.record(event, key, source=item.source, **fields)
+
+
+class BatchStopped(LegacySTTError):
+    """The batch was stopped (its reader went away) before this input was started."""
+
+
+def _no_job_made(error: LegacySTTError) -> bool:
+    """True when a failed create request cannot have made a job."""
+    if isinstance(error, (PayloadError, ServiceUnreachable, ConfigurationError, DeadlineExceeded)):
+        return True  # nothing was sent, or no connection was made
+    if isinstance(error, APIError) and error.status_code is not None:
+        # Refused: the request was not taken (a gateway's 502/504, a 500 or a 408 prove nothing).
+        return error.status_code in (429, 503) or (
+            400 <= error.status_code < 500 and error.status_code != 408
+        )
+    return False
 
 
 def _read_result(path: Path) -> dict[str, Any] | None:
@@ -452,6 +486,7 @@ def _outcomes(
     window = max_workers * 2
     pending: collections.deque[concurrent.futures.Future[BatchOutcome]] = collections.deque()
     executor = concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="legacy-stt")
+    interrupted = False
     try:
         for index, value in enumerate(payloads):
             item = _as_input(value, next(audio_iter, None) if audio_iter is not None else None)
@@ -461,9 +496,16 @@ def _outcomes(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
+        # If the caller stopped reading early, start nothing new; jobs already created are
+        # waited for and journaled. On Ctrl-C nobody waits: the journal already says which
+        # jobs exist, so a re-run picks them up.
+        batch.stopping.set()
         for future in pending:
-            future.cancel()  # the caller stopped reading: start nothing new
-        executor.shutdown(wait=True)
-        if journal is not None and owned_journal:
+            future.cancel()
+        executor.shutdown(wait=not interrupted)
+        if journal is not None and owned_journal and not interrupted:
             journal.close()

@@ -27,6 +27,7 @@ __all__ = [
     "ResultExpired",
     "TranscriptionFailed",
     "PollTimeout",
+    "DeadlineExceeded",
     "RequestRejected",
 ]
 
@@ -168,6 +169,10 @@ class PollTimeout(LegacySTTError, TimeoutError):
         self.waited = waited
         self.last_status = last_status
         super().__init__(message)
+
+
+class DeadlineExceeded(LegacySTTError, TimeoutError):
+    """The call's ``deadline`` passed before the create request could be sent; no job exists."""
 
 
 class RequestRejected(LegacySTTError):

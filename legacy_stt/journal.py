@@ -76,7 +76,8 @@ def atomic_write_json(path: Path, body: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as file:
+        # backslashreplace: a lone surrogate becomes the \uXXXX escape JSON has for it
+        with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as file:
             json.dump(body, file, ensure_ascii=False, indent=2)
             file.write("\n")
             file.flush()
@@ -212,7 +213,8 @@ class Journal:
         line: dict[str, Any] = {"v": JOURNAL_VERSION, "event": event, "key": key, **fields}
         if event == "created":
             line.setdefault("at", time.time())
-        text = json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # ASCII: a file name that is not valid UTF-8 (surrogate escapes) must not fail the write
+        text = json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n"
         with self._lock:
             if self._file is None:
                 raise RuntimeError("the journal is not open")

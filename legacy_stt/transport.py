@@ -26,7 +26,9 @@ from .exceptions import (
     APIError,
     AuthenticationError,
     ConfigurationError,
+    DeadlineExceeded,
     JobMayExist,
+    PayloadError,
     RateLimitError,
     ResultExpired,
     ServiceUnreachable,
@@ -317,8 +319,19 @@ class ServiceTransport:
         while True:
             # another request's 429 holds this one back too
             self.backpressure.wait(None if deadline is None else deadline - self._clock())
+            if creating and deadline is not None and self._clock() >= deadline:
+                raise DeadlineExceeded(
+                    f"the call's deadline passed before {what} could be sent; no job was created"
+                )
             remaining = None if deadline is None else max(deadline - self._clock(), 0.001)
-            kwargs, release = build()
+            try:
+                kwargs, release = build()
+            except OSError as unreadable:  # the upload cannot be opened: nothing was sent
+                raise PayloadError.single(
+                    "",
+                    f"the audio could not be read: {unreadable.strerror or unreadable}",
+                    "audio-unreadable",
+                ) from None
             try:
                 response: requests.Response | None = self.session.request(
                     method, url, timeout=self._timeout(remaining), **kwargs

@@ -263,3 +263,94 @@ def test_the_emulator_summary_names_inputs_billed_twice(service: Emulator, clien
     seen = summary(service)
     assert seen["creates"] == 3 and seen["jobs"] == 3 and seen["inputs"] == 2
     assert seen["inputs_with_several_jobs"] == [payload["url"]]
+
+
+# -- found in review -------------------------------------------------------------------
+
+
+def test_a_create_answered_with_a_gateway_error_stays_uncertain(
+    service: Emulator, client: Client, tmp_path: pathlib.Path
+) -> None:
+    journal = tmp_path / "batch.jsonl"
+    [payload] = payloads(1)
+    service.inject("create", 504)  # the gateway gave up: the service may have made the job
+    [outcome] = client.stt_many([payload], journal=journal, poll_policy=QUICK_POLLS)
+    assert outcome.error is not None and len(service.creates) == 1
+    [again] = client.stt_many([payload], journal=journal, poll_policy=QUICK_POLLS)
+    assert isinstance(again.error, JobMayExist) and len(service.creates) == 1  # not paid twice
+    service.inject("create", 400)  # a refusal proves there is no job: the next run may retry
+    [refused] = client.stt_many(
+        [payload], journal=journal, recreate_uncertain=True, poll_policy=QUICK_POLLS
+    )
+    assert refused.error is not None
+    [finally_done] = client.stt_many([payload], journal=journal, poll_policy=QUICK_POLLS)
+    assert finally_done.ok and len(service.creates) == 3
+
+
+def test_result_names_never_collide(
+    service: Emulator, client: Client, tmp_path: pathlib.Path
+) -> None:
+    inputs = [
+        BatchInput(payload, source=source)
+        for payload, source in zip(payloads(3), ["a/x.json", "b/x.json", "c/x-2.json"])
+    ]
+    outcomes = list(client.stt_many(inputs, out_dir=tmp_path / "out", poll_policy=QUICK_POLLS))
+    names = [o.result_path.name for o in outcomes if o.result_path is not None]
+    assert len(set(names)) == 3
+
+
+def test_the_same_file_named_two_ways_is_one_input(
+    service: Emulator, client: Client, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.json").write_text("{}")
+    [payload] = payloads(1)
+    journal = tmp_path / "batch.jsonl"
+    for source in ("in/a.json", str(tmp_path / "in" / "a.json")):
+        [outcome] = client.stt_many(
+            [BatchInput(payload, source=source)], journal=journal, poll_policy=QUICK_POLLS
+        )
+        assert outcome.ok
+    assert len(service.creates) == 1
+
+
+def test_identical_payloads_with_different_audio_keep_their_jobs(
+    service: Emulator, client: Client, tmp_path: pathlib.Path
+) -> None:
+    payload = {"model": "#g1_whisper-base"}
+    first, second = b"RIFF" + b"1" * 4000, b"RIFF" + b"2" * 4000
+    journal = tmp_path / "batch.jsonl"
+    outcomes = list(
+        client.stt_many(
+            [payload, payload], audio=[first, second], journal=journal, poll_policy=QUICK_POLLS
+        )
+    )
+    assert all(o.ok for o in outcomes) and len(service.creates) == 2
+    [again] = client.stt_many([payload], audio=[second], journal=journal, poll_policy=QUICK_POLLS)
+    assert again.ok and again.resumed == "result" and len(service.creates) == 2
+
+
+def test_no_create_is_sent_once_the_deadline_has_passed(service: Emulator) -> None:
+    from legacy_stt import DeadlineExceeded, RemovedInLegacySTT2Warning
+
+    with Client(SECRET_KEY, base_url=service.url, deadline=0.2) as client:
+        client._transport.backpressure.hold(1.0)  # as after another request's long 429
+        with (
+            pytest.raises(DeadlineExceeded, match="no job was created"),
+            pytest.warns(RemovedInLegacySTT2Warning),
+        ):
+            client.stt(payloads(1)[0])
+    assert service.creates == []
+
+
+def test_a_source_name_that_is_not_utf8_is_journaled(
+    service: Emulator, client: Client, tmp_path: pathlib.Path
+) -> None:
+    source = "call-\udce9.json"  # how Python spells a Latin-1 byte in a UTF-8 file system
+    [outcome] = client.stt_many(
+        [BatchInput(payloads(1)[0], source=source)],
+        journal=tmp_path / "j.jsonl",
+        poll_policy=QUICK_POLLS,
+    )
+    assert outcome.ok, outcome.error

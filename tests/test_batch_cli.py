@@ -183,6 +183,7 @@ def test_failures_are_listed_and_exit_1(tmp_path: pathlib.Path) -> None:
     assert "5 input(s): 3 done, 2 failed" in result.stderr
     assert "broken.json: cannot read the payload: not JSON" in result.stderr
     assert "bad-value.json: /diarize" in result.stderr
+    assert "warning: " not in result.stderr  # the good payloads have nothing to warn about
     assert "Traceback" not in result.stderr and SECRET_KEY not in result.stderr
 
 
@@ -224,3 +225,45 @@ def test_audio_files_with_a_model(tmp_path: pathlib.Path) -> None:
     assert result.returncode == 0, result.stderr
     assert sorted(uploads) == sorted(p.stat().st_size for p in audio.iterdir())
     assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["one.json", "two.json"]
+
+
+def test_parameter_notices_are_warned_about_per_input(tmp_path: pathlib.Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "typo.json").write_text(
+        json.dumps(
+            {"model": "#g1_nova-2-general", "url": "https://example.com/t.mp3", "diarise": True}
+        )
+    )
+    with Emulator(job_duration=0.05) as emulator:
+        result = run_batch_cli(emulator, str(archive), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "legacy-stt: warning: " in result.stderr and "typo.json" in result.stderr
+    assert "diarize" in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+def test_ctrl_c_leaves_at_once_and_the_next_run_resumes(tmp_path: pathlib.Path) -> None:
+    assert SCRIPT
+    with Emulator(job_duration=3.0) as emulator:
+        urls = write_payloads(tmp_path / "archive", 4)
+        command = [SCRIPT, "transcribe", str(tmp_path / "archive"), "--out", str(tmp_path / "out")]
+        process = subprocess.Popen(
+            command,
+            env=environment(emulator),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 10
+        while len(emulator.jobs) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, stderr = process.communicate(timeout=10)
+        assert time.monotonic() - started < 2  # not after the 3 s jobs
+        assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+        resumed = run_batch_cli(emulator, str(tmp_path / "archive"), "--out", str(tmp_path / "out"))
+        assert resumed.returncode == 0, resumed.stderr
+        assert sorted(jobs_per_url(emulator)) == sorted(urls)
+        assert set(jobs_per_url(emulator).values()) == {1}

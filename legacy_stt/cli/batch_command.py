@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._common import EXIT_FAILED, EXIT_OK, PROG, UsageError, one_line
+from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, UsageError, one_line
 
 __all__ = ["AUDIO_EXTENSIONS", "Progress", "collect_inputs", "run_batch_command"]
 
@@ -228,10 +228,33 @@ def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int
     }
     inputs, unreadable = collect_inputs(args.paths, model=args.model, skip=skip)
     total = len(inputs) + len(unreadable)
-    failures: list[tuple[str, str]] = [(u.source, u.message) for u in unreadable]
-    resumed = 0
+    try:
+        return _run(client, inputs, unreadable, total, journal, out_dir, args, interval, err)
+    except KeyboardInterrupt:
+        # Every job created so far is in the journal, every result written is whole: leave now
+        # rather than wait for jobs in flight (the next run picks them up).
+        err.write(
+            f"\n{PROG}: interrupted; run the same command again to resume (journal {journal})\n"
+        )
+        err.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _run(
+    client: Any,
+    inputs: list[Any],
+    unreadable: list[_Unreadable],
+    total: int,
+    journal: Path,
+    out_dir: Path | None,
+    args: argparse.Namespace,
+    interval: float,
+    err: TextIO,
+) -> int:
     from ..batch import run_batch
 
+    failures: list[tuple[str, str]] = [(u.source, u.message) for u in unreadable]
+    resumed = 0
     with Progress(total, err, plain_interval=interval) as progress:
         progress.add_failed(len(unreadable))
         for outcome in run_batch(
@@ -243,6 +266,8 @@ def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int
             recreate_uncertain=args.recreate_uncertain,
             on_event=progress.on_event,
         ):
+            for notice in outcome.notices:
+                progress.note(f"{PROG}: warning: {outcome.name}: {notice.message}")
             if outcome.error is None:
                 resumed += outcome.resumed is not None
             else:
