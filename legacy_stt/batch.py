@@ -56,6 +56,7 @@ __all__ = [
     "BatchInput",
     "BatchOutcome",
     "DEFAULT_MAX_WORKERS",
+    "content_identity",
     "input_key",
     "run_batch",
 ]
@@ -157,11 +158,10 @@ def _canonical(payload: Any) -> str:
         return repr(payload)
 
 
-def input_key(item: BatchInput, target: Any, occurrence: int) -> str:
-    """The input's identity in a journal: its source, its content and the target, hashed.
+def content_identity(item: BatchInput, target: Any) -> str:
+    """A hash of what makes an input itself: its source, its payload, its audio, the target.
 
-    ``occurrence`` tells apart inputs that are otherwise the same (the same
-    payload twice in a batch is two jobs).
+    Reads the audio once (a chunk at a time).
     """
     source = item.source
     if source is not None and os.path.exists(source):
@@ -171,9 +171,20 @@ def input_key(item: BatchInput, target: Any, occurrence: int) -> str:
         "payload": _canonical(item.payload),
         "audio": _audio_digest(item.audio),
         "target": _canonical(target),
-        "occurrence": occurrence,
     }
     return hashlib.sha256(_canonical(identity).encode("utf-8")).hexdigest()
+
+
+def input_key(
+    item: BatchInput, target: Any, occurrence: int, *, identity: str | None = None
+) -> str:
+    """The input's key in a journal: its ``content_identity`` and which occurrence of it this is.
+
+    ``occurrence`` tells apart inputs that are otherwise the same (the same
+    payload twice in a batch is two jobs).
+    """
+    base = identity if identity is not None else content_identity(item, target)
+    return hashlib.sha256(f"{base}:{occurrence}".encode()).hexdigest()
 
 
 def _result_name(item: BatchInput, index: int) -> str:
@@ -261,10 +272,10 @@ class _Batch:
 
     def plan(self, item: BatchInput, index: int) -> tuple[str, Path | None]:
         """The input's journal key and result path (decided in input order, so stable on resume)."""
-        base = input_key(item, self.client.target, 0)
-        occurrence = self._occurrences[base]
-        self._occurrences[base] += 1
-        key = base if occurrence == 0 else input_key(item, self.client.target, occurrence)
+        identity = content_identity(item, self.client.target)
+        occurrence = self._occurrences[identity]
+        self._occurrences[identity] += 1
+        key = input_key(item, self.client.target, occurrence, identity=identity)
         if self.out_dir is None:
             return key, None
         stem = _result_name(item, index)

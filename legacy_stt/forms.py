@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
+from .uploads import CHUNK_SIZE
+
 if TYPE_CHECKING:  # pragma: no cover
     from requests_toolbelt import MultipartEncoder
 
@@ -41,8 +43,6 @@ __all__ = [
 SPOOL_LIMIT = 64 * 1024
 #: Largest text field accepted (a parameter value, not a file).
 MAX_FIELD_SIZE = 1024 * 1024
-#: Bytes read from the source at a time (encoding and parsing).
-CHUNK_SIZE = 64 * 1024
 
 
 def _encode_scalar(value: Any) -> str:

@@ -64,6 +64,8 @@ __all__ = [
     "read_legacy_request",
     "reply_for_error",
     "bearer_key",
+    "error_body",
+    "status_phrase",
 ]
 
 logger = logging.getLogger(__name__)
@@ -275,14 +277,24 @@ class LegacyReply:
 
     @property
     def reason(self) -> str:
-        try:
-            return HTTPStatus(self.status).phrase
-        except ValueError:
-            return "Error"
+        return status_phrase(self.status)
 
     @property
     def content(self) -> bytes:
         return json.dumps(self.body).encode("utf-8")
+
+
+def status_phrase(status: int) -> str:
+    """The reason phrase of an HTTP status (``"Error"`` for one HTTP does not name)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """An error in the shape the service's own errors have: statusCode, message, error."""
+    return {"statusCode": status, "message": message, "error": status_phrase(status)}
 
 
 def _error_reply(
@@ -295,12 +307,7 @@ def _error_reply(
     notices: tuple[ParameterNotice, ...] = (),
     error: BaseException | None = None,
 ) -> LegacyReply:
-    # The shape the service's own errors have (statusCode, message, error), plus what helps next.
-    body: dict[str, Any] = {
-        "statusCode": status,
-        "message": message,
-        "error": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-    }
+    body = error_body(status, message)  # plus what helps next
     if generation_id:
         body["generation_id"] = generation_id
     body.update(extra or {})

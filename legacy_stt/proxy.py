@@ -53,7 +53,14 @@ from requests.structures import CaseInsensitiveDict
 
 from ._version import __version__
 from .exceptions import ConfigurationError, RequestRejected
-from .legacy_endpoint import DEFAULT_MAX_BODY_SIZE, LegacyEndpoint, LegacyReply, is_legacy_path
+from .legacy_endpoint import (
+    DEFAULT_MAX_BODY_SIZE,
+    LegacyEndpoint,
+    LegacyReply,
+    error_body,
+    is_legacy_path,
+    status_phrase,
+)
 from .planning import Target
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from .request_bodies import CHUNK_SIZE, LengthBody, RequestBody, open_request_body
@@ -148,15 +155,6 @@ def _display_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def _error_body(status: int, message: str) -> dict[str, Any]:
-    # The shape of the service's own errors and of legacy_endpoint's: statusCode, message, error.
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Error"
-    return {"statusCode": status, "message": message, "error": phrase}
 
 
 # -- the HTTP server ----------------------------------------------------------------
@@ -281,11 +279,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self._record = _RequestRecord()
         self._reader = None
-        try:
-            phrase = HTTPStatus(code).phrase
-        except ValueError:
-            phrase = "Error"
-        self._send_json(code, _error_body(code, message or phrase))
+        self._send_json(code, error_body(code, message or status_phrase(code)))
 
     def finish(self) -> None:
         try:
@@ -397,7 +391,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             if not self._record.response_started:
                 with contextlib.suppress(OSError):
                     self._send_json(
-                        500, _error_body(500, "internal error in the legacy-stt proxy; see its log")
+                        500, error_body(500, "internal error in the legacy-stt proxy; see its log")
                     )
         finally:
             self._settle_body(self._reader)
@@ -419,7 +413,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if not legacy and not forwarded:
             self._send_json(
                 404,
-                _error_body(
+                error_body(
                     404,
                     f"Cannot {method} {_log_path(path)}: this proxy answers POST /v1/stt and "
                     "POST /stt, forwards the other /v1/ requests, and reports on GET /healthz",
@@ -460,7 +454,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         """Answer an error without reading the body; the connection cannot be reused."""
         self.close_connection = True
         self._linger = True
-        self._send_json(status, _error_body(status, message))
+        self._send_json(status, error_body(status, message))
         return False, None
 
     def _settle_body(self, body: RequestBody | None) -> None:
@@ -577,7 +571,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             )
         except RequestRejected as rejected:  # the caller's body, read while it was sent
             self.close_connection = True
-            self._send_json(rejected.status, _error_body(rejected.status, str(rejected)))
+            self._send_json(rejected.status, error_body(rejected.status, str(rejected)))
             return
         except requests.Timeout as error:
             self._bad_gateway(
@@ -596,7 +590,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _bad_gateway(self, message: str) -> None:
         self._record.note = "upstream unreachable"
-        self._send_json(502, _error_body(502, message))
+        self._send_json(502, error_body(502, message))
 
     def _relay(self, upstream: requests.Response) -> None:
         """Stream the upstream's answer back: status, end-to-end headers, body as it arrives."""

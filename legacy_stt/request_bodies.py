@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Callable, Protocol
 
 from .exceptions import RequestRejected
+from .uploads import CHUNK_SIZE
 
 __all__ = [
     "CHUNK_SIZE",
@@ -31,8 +32,6 @@ __all__ = [
     "too_large",
 ]
 
-#: Bytes read from a body at a time when it is iterated or skipped.
-CHUNK_SIZE = 64 * 1024
 #: Longest line of chunked framing accepted (a chunk size with its extensions, or a trailer).
 MAX_CHUNK_LINE = 4096
 #: Most trailer lines accepted after the last chunk.

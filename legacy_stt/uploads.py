@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
-#: Bytes copied at a time when a one-shot stream is spooled.
+#: Bytes read or written at a time wherever audio or a body is streamed (spooling a one-shot
+#: stream, encoding and parsing multipart, reading request bodies, relaying answers).
 CHUNK_SIZE = 64 * 1024
 
 
