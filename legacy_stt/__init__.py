@@ -37,9 +37,11 @@ from .exceptions import (
     PollTimeout,
     Problem,
     RateLimitError,
+    RedirectRefused,
     ResultExpired,
     ServiceUnreachable,
     TranscriptionFailed,
+    UnexpectedAnswer,
 )
 from .polling import PollPolicy
 from .registry import get_adapter, register_adapter
@@ -124,6 +126,8 @@ __all__ = [
     "TranscriptionFailed",
     "PollTimeout",
     "DeadlineExceeded",
+    "UnexpectedAnswer",
+    "RedirectRefused",
     # warnings
     "LegacySTTWarning",
     "ParameterWarning",

@@ -65,3 +65,14 @@ def suggest_model(message: str, model: object, known: Sequence[str]) -> str:
     if suggestion:
         return f"{message}; did you mean {suggestion!r}?"
     return f"{message}; known models: {format_choices(known, limit=40)}"
+
+
+# C0 and C1 control characters and DEL: a line break forges a log line, an escape
+# sequence drives the terminal. Text from outside (file names, ids, service messages)
+# is shown with these escaped.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters written as ``\\xNN`` escapes, safe for one log or terminal line."""
+    return str(text).translate(_CONTROLS)

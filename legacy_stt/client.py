@@ -9,6 +9,7 @@ done, and returns the body the legacy endpoint would have returned.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -22,24 +23,35 @@ from typing import Any, Literal, overload
 import requests
 
 from . import deprecations
+from ._text import printable
 from .adapters.base import ModelAdapter
 from .batch import DEFAULT_MAX_WORKERS, BatchOutcome
-from .exceptions import ConfigurationError, PayloadError, Problem
+from .exceptions import (
+    ConfigurationError,
+    LegacySTTError,
+    PayloadError,
+    Problem,
+    UnexpectedAnswer,
+    with_job,
+)
 from .planning import Target, plan_request
-from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer, wait_for_result
+from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer
 from .registry import AdapterRegistry, default_registry
 from .retries import RetryPolicy
+from .steps import MAX_ANSWER_BYTES
 from .transport import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     APIKey,
     ServiceTransport,
+    display_url,
     is_loopback_url,
     normalize_base_url,
 )
 from .uploads import Upload, upload_from, upload_from_buffer_object
 from .validation import ParameterNotice
+from .wire import bounded_session
 
 __all__ = ["Client", "ONE_CALL_REPLACEMENT", "DEFAULT_TIMEOUT"]
 
@@ -125,11 +137,17 @@ class Client:
 
     A key is only sent over plain ``http://`` to a loopback address (such as
     the emulator) unless ``allow_insecure_http=True``.
+
+    Each request is bounded in wall-clock time: its connect timeout, then,
+    once it is sent, its read timeout for the whole answer, however slowly
+    it arrives. Answers larger than ``max_answer_size`` bytes are refused.
+    ``verify``, ``cert`` and ``proxies`` are ``requests``' settings for
+    these requests (``None``: the session's own).
     """
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | APIKey | None = None,
         *,
         base_url: str | None = None,
         session: requests.Session | None = None,
@@ -143,17 +161,30 @@ class Client:
         raw: bool = False,
         retry: RetryPolicy | int | None = None,
         deadline: float | None = None,
+        verify: bool | str | None = None,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+        max_answer_size: int = MAX_ANSWER_BYTES,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("AIML_API_KEY")
-        if key is not None and not isinstance(key, str):
-            raise ConfigurationError(f"api_key must be a string; got {type(key).__name__}")
+        # The key goes into a masked holder at once, and the argument's name is rebound: an
+        # error tracker recording this frame's locals must not find it in clear.
+        self._api_key = _key_from(api_key)
+        api_key = None
         base = normalize_base_url(
             base_url or os.environ.get("AIML_API_BASE_URL") or DEFAULT_BASE_URL
         )
         if base.startswith("http://") and not is_loopback_url(base) and not allow_insecure_http:
             raise ConfigurationError(
-                f"refusing to send the API key over plain http:// to {base}: use https://, or pass "
-                "allow_insecure_http=True if this network is trusted"
+                f"refusing to send the API key over plain http:// to {display_url(base)}: use "
+                "https://, or pass allow_insecure_http=True if this network is trusted"
+            )
+        if (
+            not isinstance(max_answer_size, int)
+            or isinstance(max_answer_size, bool)
+            or max_answer_size < 1024
+        ):
+            raise ConfigurationError(
+                f"max_answer_size must be a whole number of bytes, 1024 or more; got {max_answer_size!r}"
             )
         _check_timeout(timeout, "timeout")
         _check_timeout(poll_timeout, "poll_timeout")
@@ -175,21 +206,24 @@ class Client:
         self.target = _checked_target(target, self.registry)
         self.raw = bool(raw)
         self._owns_session = session is None
-        self.session = session if session is not None else requests.Session()
-        self._api_key = APIKey(key) if key else None
+        self.session = session if session is not None else bounded_session()
         self._transport = ServiceTransport(
             base_url=base,
             api_key=self._api_key,
             session=self.session,
             timeout=timeout,
             retry=self.retry,
+            verify=verify,
+            cert=cert,
+            proxies=proxies,
+            max_answer_size=max_answer_size,
         )
         self._jobs: OrderedDict[str, _PreparedJob] = OrderedDict()
         self._jobs_lock = threading.Lock()
 
     def __repr__(self) -> str:
         key = self._api_key.masked if self._api_key else None
-        return f"<legacy_stt.Client base_url={self.base_url!r} key={key!r} strict={self.strict}>"
+        return f"<legacy_stt.Client base_url={display_url(self.base_url)!r} key={key!r} strict={self.strict}>"
 
     def __enter__(self) -> Client:
         return self
@@ -384,19 +418,19 @@ class Client:
             raise ValueError(f"generation_id must be a non-empty string; got {generation_id!r}")
         with self._jobs_lock:
             job = self._jobs.get(generation_id)
-        if not wait:
-            result = read_answer(self._transport.fetch(generation_id), generation_id)
-            if result is None:
-                return None
+        with concerning(generation_id):
+            if not wait:
+                result = read_answer(self._transport.fetch(generation_id), generation_id)
+                if result is None:
+                    return None
+                return self._translate(generation_id, result, job, model, raw)
+            result = self._transport.wait(
+                generation_id,
+                timeout=self.poll_timeout,
+                policy=self.poll_policy,
+                poll_first=job is None,  # an id from elsewhere may well be finished already
+            )
             return self._translate(generation_id, result, job, model, raw)
-        result = wait_for_result(
-            lambda cap: self._transport.fetch(generation_id, cap=cap),
-            generation_id,
-            timeout=self.poll_timeout,
-            policy=self.poll_policy,
-            poll_first=job is None,  # an id from elsewhere may well be finished already
-        )
-        return self._translate(generation_id, result, job, model, raw)
 
     def _wait(
         self,
@@ -411,13 +445,11 @@ class Client:
         if deadline is not None:
             # what is left of the call's deadline after the create request, if that is shorter
             timeout = min(timeout, max(deadline - time.monotonic(), 0.0))
-        result = wait_for_result(
-            lambda cap: self._transport.fetch(generation_id, cap=cap),
-            generation_id,
-            timeout=timeout,
-            policy=poll_policy or self.poll_policy,
-        )
-        return self._translate(generation_id, result, job, None, raw)
+        with concerning(generation_id):
+            result = self._transport.wait(
+                generation_id, timeout=timeout, policy=poll_policy or self.poll_policy
+            )
+            return self._translate(generation_id, result, job, None, raw)
 
     def _translate(
         self,
@@ -440,6 +472,39 @@ class Client:
             adapter, request = self.registry.adapter_for_result(result), {}
         if adapter is None:
             return result  # a shape no installed model adapter knows: hand it back as the service sent it
-        return adapter.translate_result(
-            result, generation_id=generation_id, request=request, source_family=source_family
-        )
+        try:
+            return adapter.translate_result(
+                result, generation_id=generation_id, request=request, source_family=source_family
+            )
+        except LegacySTTError:
+            raise
+        except (RecursionError, Exception) as error:
+            # A result of a shape the model adapter did not expect; the job itself is fine.
+            raise UnexpectedAnswer(
+                f"job {printable(generation_id)}: its result could not be turned into the legacy body "
+                f"({type(error).__name__}); fetch it as the service sent it with raw=True "
+                f"(legacy-stt result {printable(generation_id)} --raw)",
+                reason="unknown-shape",
+                generation_id=generation_id,
+            ) from error
+
+
+@contextlib.contextmanager
+def concerning(generation_id: str) -> Iterator[None]:
+    """Every legacy-stt error raised inside carries ``generation_id`` (the job exists)."""
+    try:
+        yield
+    except LegacySTTError as error:
+        with_job(error, generation_id)
+        raise
+
+
+def _key_from(api_key: Any) -> APIKey | None:
+    """The client's key: ``api_key``, else ``AIML_API_KEY``; ``None`` if neither is set."""
+    if isinstance(api_key, APIKey):
+        return api_key
+    if api_key is None:
+        api_key = os.environ.get("AIML_API_KEY")
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string; got {type(api_key).__name__}")
+    return APIKey(api_key) if api_key else None

@@ -41,6 +41,7 @@ from .exceptions import JobMayExist, PollTimeout, ServiceUnreachable
 from .legacy_endpoint import (
     DEFAULT_MAX_BODY_SIZE,
     LEGACY_PATHS,
+    CallerAuthorization,
     LegacyEndpoint,
     LegacyReply,
     environment_api_key,
@@ -70,16 +71,28 @@ RequestTimeout = Union[None, float, tuple[Any, Any], Any]
 
 
 class LegacyCallConnectionError(requests.exceptions.ConnectionError, ServiceUnreachable):
-    """The service could not be reached (or did not answer the create) during a legacy call.
+    """The service could not be reached (or stopped answering) during a legacy call.
 
     A ``requests.ConnectionError``, as old code expects, and a
-    ``legacy_stt.ServiceUnreachable``. ``job_may_exist`` says whether the
-    create request may have reached the service (a billed job may exist).
+    ``legacy_stt.ServiceUnreachable``. ``job_may_exist`` says whether a
+    (billed) job may exist: the create request may have reached the service,
+    or it did and the polls then failed -- ``generation_id`` then names the
+    job, to pick up with ``legacy_stt.Client().result(error.generation_id)``
+    instead of sending the request again.
     """
 
-    def __init__(self, message: str, *, job_may_exist: bool = False, **kwargs: Any) -> None:
-        self.job_may_exist = job_may_exist
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_may_exist: bool = False,
+        generation_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # requests' __init__ hands on to ServiceUnreachable's (next in the MRO), which resets these
         requests.exceptions.ConnectionError.__init__(self, message, **kwargs)
+        self.generation_id = generation_id
+        self.job_may_exist = job_may_exist or generation_id is not None
 
 
 class LegacyCallTimeout(requests.exceptions.ReadTimeout, PollTimeout):
@@ -273,8 +286,13 @@ class LegacyTransport(BaseAdapter):
             request.headers.get("Content-Type"),
             _body_reader(request.body),
             content_length=int(length) if length and length.isdigit() else None,
-            authorization=request.headers.get("Authorization"),
+            authorization=CallerAuthorization.of(request.headers.get("Authorization")),
             poll_timeout=_read_timeout(timeout),
+            # The caller's own TLS and proxy settings (session.verify, verify=, cert=, a private
+            # CA) apply to the two-step requests made on its behalf.
+            verify=verify,
+            cert=cert,
+            proxies=proxies,
         )
         for notice in reply.notices:
             deprecations.warn(notice.message, notice.category, _REQUESTS_DIRS)
@@ -287,10 +305,13 @@ class LegacyTransport(BaseAdapter):
         reply: LegacyReply, request: requests.PreparedRequest, *, timed: bool
     ) -> None:
         error = reply.error
-        if isinstance(error, ServiceUnreachable):
-            raise LegacyCallConnectionError(str(error), request=request)
-        if isinstance(error, JobMayExist):
-            raise LegacyCallConnectionError(str(error), job_may_exist=True, request=request)
+        if isinstance(error, (ServiceUnreachable, JobMayExist)):
+            raise LegacyCallConnectionError(
+                str(error),
+                job_may_exist=error.job_may_exist,
+                generation_id=error.generation_id,
+                request=request,
+            )
         if isinstance(error, PollTimeout) and timed:
             raise LegacyCallTimeout(
                 f"{error} (the request's timeout= bounds the whole legacy call)",

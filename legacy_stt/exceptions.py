@@ -6,6 +6,12 @@ code that catches ``ValueError`` or ``TimeoutError`` keeps working.
 
 No message here ever contains the API key: errors are built from status
 codes, service messages and ids, never from request headers.
+
+Every error carries ``generation_id`` (the job it concerns, when known) and
+``job_may_exist`` (whether a job -- which is billed -- may exist because of
+the failed call). An error raised after the service answered a create with
+an id carries that id, so the job can be picked up again instead of paid
+for twice.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ __all__ = [
     "PollTimeout",
     "DeadlineExceeded",
     "RequestRejected",
+    "UnexpectedAnswer",
+    "RedirectRefused",
+    "with_job",
 ]
 
 
@@ -51,7 +60,30 @@ class Problem:
 
 
 class LegacySTTError(Exception):
-    """Base class of every error raised by legacy-stt."""
+    """Base class of every error raised by legacy-stt.
+
+    ``generation_id`` is the job the error concerns, if one is known;
+    ``job_may_exist`` is True when a job may exist because of the failed
+    call (it may be billed: look it up, or pick it up with its id, before
+    sending the request again).
+    """
+
+    #: The job this error concerns, when one is known.
+    generation_id: str | None = None
+    #: Whether a (billed) job may exist because of the call that failed.
+    job_may_exist: bool = False
+
+
+def with_job(error: LegacySTTError, generation_id: str) -> LegacySTTError:
+    """``error``, marked as concerning the job ``generation_id`` (unless it names one already).
+
+    Every error raised after the service answered a create with an id goes
+    through this, so that no error leaves a billed job without its id.
+    """
+    if error.generation_id is None:
+        error.generation_id = generation_id
+    error.job_may_exist = True
+    return error
 
 
 class ConfigurationError(LegacySTTError, ValueError):
@@ -82,15 +114,28 @@ class PayloadError(LegacySTTError, ValueError):
 
 
 class ServiceUnreachable(LegacySTTError, ConnectionError):
-    """No connection to the service could be made; no job was created."""
+    """The service could not be reached, or stopped answering.
+
+    For a create request, no byte of it reached the service, so no job was
+    created (``job_may_exist`` is False). For a poll, the job exists:
+    ``generation_id`` names it and ``job_may_exist`` is True -- pick it up
+    again with ``client.result(error.generation_id)`` within the hour.
+    """
+
+    def __init__(self, message: str, *, generation_id: str | None = None) -> None:
+        self.generation_id = generation_id
+        self.job_may_exist = generation_id is not None
+        super().__init__(message)
 
 
 class JobMayExist(LegacySTTError, ConnectionError):
     """The create request may have reached the service, but no answer came back.
 
-    A job (which is billed) may exist. It was not retried, so that it cannot
-    be created twice.
+    A job (which is billed) may exist; its id is not known. It was not
+    retried, so that it cannot be created twice.
     """
+
+    job_may_exist = True
 
     def __init__(self, message: str, *, model: str | None = None) -> None:
         self.model = model
@@ -102,7 +147,9 @@ class APIError(LegacySTTError):
 
     ``status_code`` is the HTTP status, ``service_message`` what the service
     said (if anything), ``request_id`` the id it gave the request (if any)
-    and ``generation_id`` the job concerned (if known).
+    and ``generation_id`` the job concerned (if known). ``job_may_exist``
+    defaults to whether a job is known; an ambiguous answer to a create
+    request (a 500, a gateway's 502 or 504) sets it without an id.
     """
 
     def __init__(
@@ -113,11 +160,13 @@ class APIError(LegacySTTError):
         service_message: str | None = None,
         request_id: str | None = None,
         generation_id: str | None = None,
+        job_may_exist: bool | None = None,
     ) -> None:
         self.status_code = status_code
         self.service_message = service_message
         self.request_id = request_id
         self.generation_id = generation_id
+        self.job_may_exist = generation_id is not None if job_may_exist is None else job_may_exist
         super().__init__(message)
 
 
@@ -146,6 +195,9 @@ class ResultExpired(APIError, LookupError):
 class TranscriptionFailed(LegacySTTError):
     """The job ended in failure on the service side."""
 
+    generation_id: str
+    job_may_exist = True
+
     def __init__(
         self, message: str, *, generation_id: str, status: str, service_message: str | None = None
     ) -> None:
@@ -162,6 +214,9 @@ class PollTimeout(LegacySTTError, TimeoutError):
     again while the service keeps it (one hour after creation).
     """
 
+    generation_id: str
+    job_may_exist = True
+
     def __init__(
         self, message: str, *, generation_id: str, waited: float, last_status: str | None
     ) -> None:
@@ -173,6 +228,32 @@ class PollTimeout(LegacySTTError, TimeoutError):
 
 class DeadlineExceeded(LegacySTTError, TimeoutError):
     """The call's ``deadline`` passed before the create request could be sent; no job exists."""
+
+
+class UnexpectedAnswer(APIError):
+    """The service's answer cannot be used: too large, not JSON, nested too deep, of an unknown shape.
+
+    ``reason`` is a stable code: ``too-large``, ``not-json``, ``too-deep``,
+    ``no-status``, ``no-result``, ``unknown-shape`` or ``redirect``. For a
+    poll, ``generation_id`` names the job, which still exists.
+    """
+
+    def __init__(self, message: str, *, reason: str, **kwargs: Any) -> None:
+        self.reason = reason
+        super().__init__(message, **kwargs)
+
+
+class RedirectRefused(UnexpectedAnswer):
+    """The service answered with a redirect, which legacy-stt does not follow.
+
+    Following it would send the payload -- whose audio URL may be a
+    presigned secret -- and the key to another address. ``location`` is
+    where the answer pointed, without its query string.
+    """
+
+    def __init__(self, message: str, *, location: str | None, **kwargs: Any) -> None:
+        self.location = location
+        super().__init__(message, reason="redirect", **kwargs)
 
 
 class RequestRejected(LegacySTTError):

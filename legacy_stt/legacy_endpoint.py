@@ -49,8 +49,10 @@ from .planning import Target
 from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from .request_bodies import too_large
 from .retries import RetryPolicy
+from .transport import APIKey
 from .uploads import Upload, upload_from_spool
 from .validation import ParameterNotice, family_of_model, legacy_families
+from .wire import bounded_session
 
 __all__ = [
     "LEGACY_PATHS",
@@ -64,6 +66,7 @@ __all__ = [
     "read_legacy_request",
     "reply_for_error",
     "bearer_key",
+    "CallerAuthorization",
     "error_body",
     "status_phrase",
 ]
@@ -261,6 +264,24 @@ def bearer_key(authorization: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class CallerAuthorization:
+    """What a legacy request's ``Authorization`` header says, with the key masked.
+
+    ``present``: the request had the header; ``key``: its bearer key, if it is one.
+    """
+
+    present: bool
+    key: APIKey | None
+
+    @classmethod
+    def of(cls, header: str | CallerAuthorization | None) -> CallerAuthorization:
+        if isinstance(header, CallerAuthorization):
+            return header
+        key = bearer_key(header)
+        return cls(header is not None, APIKey(key) if key else None)
+
+
+@dataclass(frozen=True)
 class LegacyReply:
     """What the legacy endpoint answers: a status, a JSON body, headers, and the notices raised.
 
@@ -370,7 +391,9 @@ def reply_for_error(error: BaseException, notices: tuple[ParameterNotice, ...] =
             status, str(error), generation_id=generation_id, notices=notices, error=error
         )
     if isinstance(error, (ServiceUnreachable, JobMayExist)):
-        return _error_reply(502, str(error), notices=notices, error=error)
+        return _error_reply(
+            502, str(error), generation_id=generation_id, notices=notices, error=error
+        )
     if isinstance(error, ConfigurationError):
         return _error_reply(
             500, f"legacy-stt is misconfigured: {error}", notices=notices, error=error
@@ -413,7 +436,7 @@ class LegacyEndpoint:
     ) -> None:
         from .client import DEFAULT_TIMEOUT, Client
 
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else bounded_session()
         self._client_options: dict[str, Any] = dict(
             base_url=base_url,
             session=self.session,
@@ -433,16 +456,18 @@ class LegacyEndpoint:
         self.max_body_size = max_body_size
         self._client_options["target"] = probe.target
         self._client_options["registry"] = probe.registry
-        self._api_key = api_key
-        self._default_api_key = default_api_key
+        # Held masked: frames that hold these are recorded by error trackers.
+        self._api_key = APIKey(api_key) if api_key else None
+        self._default_api_key = APIKey(default_api_key) if default_api_key else None
+        api_key = default_api_key = None
 
     def __repr__(self) -> str:
         return f"<LegacyEndpoint {self.base_url} target={self.target!r}>"
 
-    def _key_for(self, authorization: str | None) -> str:
-        key = self._api_key or bearer_key(authorization) or self._default_api_key
-        if not key:
-            if authorization:
+    def _key_for(self, authorization: CallerAuthorization) -> APIKey:
+        key = self._api_key or authorization.key or self._default_api_key
+        if key is None:
+            if authorization.present:
                 raise AuthenticationError(
                     "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`",
                     status_code=401,
@@ -458,15 +483,25 @@ class LegacyEndpoint:
         body: IO[bytes] | bytes,
         *,
         content_length: int | None = None,
-        authorization: str | None = None,
+        authorization: str | CallerAuthorization | None = None,
         poll_timeout: float | None = None,
+        verify: bool | str | None = None,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
     ) -> LegacyReply:
         """Read and run one legacy request, as the legacy endpoint would answer it. Never raises.
 
+        ``authorization`` is the request's ``Authorization`` header.
         ``poll_timeout`` overrides the endpoint's wait for this one request
-        (the drop-in passes the caller's read timeout). Notices found before
-        a failure are kept on the reply.
+        (the drop-in passes the caller's read timeout); ``verify``, ``cert``
+        and ``proxies`` are the caller's TLS and proxy settings (``None``:
+        the endpoint session's). Notices found before a failure are kept on
+        the reply.
         """
+        # Masked at once (and the argument rebound): this frame lives as long as the job.
+        caller = CallerAuthorization.of(authorization)
+        authorization = None
+        settings = {"verify": verify, "cert": cert, "proxies": proxies}
         notices: list[ParameterNotice] = []
         try:
             with read_legacy_request(
@@ -476,7 +511,7 @@ class LegacyEndpoint:
                 max_body_size=self.max_body_size,
             ) as request:
                 notices.extend(request.notices)
-                return self._run(request, authorization, poll_timeout, notices)
+                return self._run(request, caller, poll_timeout, notices, settings)
         except LegacySTTError as error:
             return reply_for_error(error, tuple(notices))
         except Exception as error:  # a bug of ours: answer 500, keep the details in the log
@@ -487,22 +522,24 @@ class LegacyEndpoint:
     def _run(
         self,
         request: LegacyRequest,
-        authorization: str | None,
+        authorization: CallerAuthorization,
         poll_timeout: float | None,
         notices: list[ParameterNotice],
+        settings: Mapping[str, Any],
     ) -> LegacyReply:
-        from .client import Client
+        from .client import Client, concerning
 
-        key = self._key_for(authorization)
         client = Client(
-            key,
+            self._key_for(authorization),
             poll_timeout=poll_timeout if poll_timeout is not None else self.poll_timeout,
             **self._client_options,
+            **settings,
         )
         job, found = client._prepare(request.payload, request.upload)
         notices.extend(found)
         generation_id = client._create(job)
-        body = client._wait(generation_id, job)
+        with concerning(generation_id):
+            body = client._wait(generation_id, job)
         return LegacyReply(
             201, body, {"X-Generation-Id": generation_id}, tuple(notices), generation_id
         )

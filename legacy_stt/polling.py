@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import deprecations
-from .exceptions import APIError, PollTimeout, TranscriptionFailed
+from ._text import printable
+from .exceptions import PollTimeout, TranscriptionFailed, UnexpectedAnswer
 from .retries import parse_retry_after
+from .steps import Flow, Sleep, returning, run_flow
 
 __all__ = [
     "PENDING_STATUSES",
@@ -38,13 +40,15 @@ __all__ = [
     "PollPolicy",
     "PollAnswer",
     "parse_retry_after",
+    "FINAL_POLL_GRACE",
     "read_answer",
     "wait_for_result",
+    "wait_steps",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Statuses that mean the job is not finished ("processing" is AssemblyAI's own word).
+#: Statuses that mean the job is not finished ("processing" is in a later poll description).
 PENDING_STATUSES = frozenset({"queued", "generating", "waiting", "active", "processing"})
 #: The status of a finished job.
 DONE_STATUSES = frozenset({"completed"})
@@ -62,7 +66,9 @@ DEFAULT_JITTER = 0.1
 #: Seconds to wait for a job before giving up with ``PollTimeout``.
 DEFAULT_POLL_TIMEOUT = 600.0
 
-_MIN_POLL_TIMEOUT = 1.0
+#: A poll sent at the deadline itself still gets this many seconds to answer: the most by
+#: which ``result()`` and ``stt()`` outlast ``poll_timeout`` or ``deadline``.
+FINAL_POLL_GRACE = 0.5
 
 
 @dataclass(frozen=True)
@@ -128,15 +134,16 @@ def read_answer(
     status = answer.status
     if status in DONE_STATUSES:
         if answer.result is None:
-            raise APIError(
-                f"job {generation_id} is completed but the service sent no result",
+            raise UnexpectedAnswer(
+                f"job {printable(generation_id)} is completed but the service sent no result",
+                reason="no-result",
                 generation_id=generation_id,
             )
         return answer.result
     if status in FAILED_STATUSES:
         detail = _failure_text(answer.error)
         raise TranscriptionFailed(
-            f"job {generation_id} failed on the service (status {status!r})"
+            f"job {printable(generation_id)} failed on the service (status {status!r})"
             + (f": {detail}" if detail else ""),
             generation_id=generation_id,
             status=status,
@@ -148,29 +155,30 @@ def read_answer(
         if warned_statuses is not None:
             warned_statuses.add(status)
         deprecations.warn(
-            f"job {generation_id} reports the unknown status {status!r}; treating it as not finished yet",
+            f"job {printable(generation_id)} reports the unknown status {status!r}; treating it as not finished yet",
             deprecations.UnknownStatusWarning,
         )
     return None
 
 
-def wait_for_result(
-    fetch: Callable[[float | None], PollAnswer],
+def wait_steps(
+    poll: Callable[[float], Flow[PollAnswer]],
     generation_id: str,
     *,
     timeout: float,
     policy: PollPolicy,
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
     poll_first: bool = False,
-) -> Any:
-    """Poll until the job is finished and return its ``result``.
+) -> Flow[Any]:
+    """The flow that polls until the job is finished and returns its ``result``.
 
-    ``fetch(remaining)`` performs one poll, with its own retries;
+    ``poll(remaining)`` is the flow of one poll, with its own retries;
     ``remaining`` is the time left before the deadline, so neither the
-    request nor its retries outlive it. Raises ``TranscriptionFailed`` for
-    a failed job and ``PollTimeout`` when the deadline passes; both carry
-    ``generation_id``. Errors of ``fetch`` (retries exhausted) pass through.
+    request nor its retries outlive it (a poll sent at the deadline itself
+    still gets ``FINAL_POLL_GRACE`` seconds). Raises ``TranscriptionFailed``
+    for a failed job and ``PollTimeout`` when the deadline passes; both
+    carry ``generation_id``. Errors of ``poll`` (retries exhausted) pass
+    through.
     """
     start = clock()
     deadline = start + timeout
@@ -183,7 +191,7 @@ def wait_for_result(
         remaining = deadline - clock()
         if remaining <= 0:
             raise PollTimeout(
-                f"job {generation_id} did not finish within {timeout:g} s (last status: {last_status or 'none yet'}). "
+                f"job {printable(generation_id)} did not finish within {timeout:g} s (last status: {printable(last_status or 'none yet')}). "
                 f"It may still finish: call client.result({generation_id!r}) to pick it up again; "
                 "the service keeps results for one hour after the job was created",
                 generation_id=generation_id,
@@ -192,15 +200,46 @@ def wait_for_result(
             )
         if wait_first:
             # never sleep past the deadline: the last poll happens at the deadline itself
-            sleep(min(hint if hint is not None else policy.delay(attempt), remaining))
+            pause = min(hint if hint is not None else policy.delay(attempt), remaining)
+            if pause > 0:
+                yield Sleep(pause)
             attempt += 1
         wait_first = True
-        # A poll at the deadline still gets a second to answer. Failed polls (429, 5xx,
-        # connection errors) are retried inside fetch, within the same deadline.
-        answer = fetch(max(_MIN_POLL_TIMEOUT, deadline - clock()))
+        # Failed polls (429, 5xx, connection errors) are retried inside poll, within the deadline.
+        answer = yield from poll(max(FINAL_POLL_GRACE, deadline - clock()))
         hint = answer.retry_after
         last_status = answer.status
         result = read_answer(answer, generation_id, warned_statuses)
         if result is not None:
             return result
-        logger.debug("job %s is %s", generation_id, answer.status)
+        logger.debug("job %s is %s", printable(generation_id), printable(answer.status))
+
+
+def wait_for_result(
+    fetch: Callable[[float | None], PollAnswer],
+    generation_id: str,
+    *,
+    timeout: float,
+    policy: PollPolicy,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    poll_first: bool = False,
+) -> Any:
+    """Poll with ``fetch(remaining)`` until the job is finished and return its ``result``.
+
+    The blocking form of ``wait_steps`` for a ``fetch`` function that does
+    its own I/O; see there.
+    """
+    flow = wait_steps(
+        lambda remaining: returning(fetch(remaining)),
+        generation_id,
+        timeout=timeout,
+        policy=policy,
+        clock=clock,
+        poll_first=poll_first,
+    )
+    return run_flow(flow, _sends_nothing, sleep)
+
+
+def _sends_nothing(request: Any) -> Any:  # pragma: no cover - the polls above do their own I/O
+    raise AssertionError("wait_for_result's flow sends nothing itself")

@@ -204,10 +204,14 @@ class RetryPolicy:
         return retry_after is not None and retry_after > self.retry_after_max
 
     def increment(
-        self, *, wait: float, status: int | None = None, error: BaseException | None = None
+        self, *, wait: float, status: int | None = None, error: BaseException | str | None = None
     ) -> RetryPolicy:
-        """The policy for the next attempt, with this failure (and the ``wait`` before it) recorded."""
-        event = RetryEvent(status, type(error).__name__ if error is not None else None, wait)
+        """The policy for the next attempt, with this failure (and the ``wait`` before it) recorded.
+
+        ``error`` is the exception met, or a name for the failure.
+        """
+        name = error if isinstance(error, str) or error is None else type(error).__name__
+        event = RetryEvent(status, name, wait)
         return dataclasses.replace(self, history=(*self.history, event))
 
     def should_retry_poll_status(self, status: int) -> bool:

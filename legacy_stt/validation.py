@@ -17,6 +17,7 @@ suggestion) and not sent.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -430,6 +431,32 @@ def _too_large_problem(member: str | None) -> Problem:
     )
 
 
+def _not_json_problem(member: str | None, value: Any) -> Problem | None:
+    """A problem for a value JSON cannot carry (NaN, infinities, Decimal, complex, bytes, ...).
+
+    Python's ``json`` would write NaN as a bare ``NaN`` that no JSON parser
+    (the service's included) accepts, and refuse the others only when the
+    request is being built; found here, nothing is sent.
+    """
+    if isinstance(value, (int, str)):
+        return None  # an int or str subclass (an enum member) is written as its value
+    if member == "audio" and isinstance(value, (bytes, bytearray, memoryview)):
+        return None  # the audio checks say how to pass raw audio instead
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        what = "NaN" if value != value else "an infinite number"
+    else:
+        what = f"a {type(value).__name__} value"
+    where = f"`{member}`" if member is not None else "the payload"
+    return Problem(
+        _pointer([member]) if member is not None else "",
+        f"{where} holds {what}, which JSON cannot represent; send a finite number, a string, "
+        "true/false, null, a list or an object",
+        "not-json",
+    )
+
+
 def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
     """A problem if the payload is deeper than ``MAX_PAYLOAD_DEPTH`` or bigger than ``MAX_PAYLOAD_BYTES``.
 
@@ -476,8 +503,13 @@ def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
                 budget -= 4
             elif isinstance(value, (Mapping, list, tuple)):
                 pending.append((value, depth + 1, name))
+            elif value is None or kind is bool or (kind is float and math.isfinite(value)):
+                budget -= 6  # a number, true, false or null, with its comma
             else:
-                budget -= 6  # a float, true, false or null, with its comma
+                problem = _not_json_problem(name, value)
+                if problem is not None:
+                    return problem
+                budget -= 6
             if budget < 0:
                 return _too_large_problem(name)
         if budget < 0:

@@ -27,6 +27,7 @@ from ._common import (
     EXIT_USAGE,
     PROG,
     UsageError,
+    log_to,
     one_line,
     print_error,
     read_payload,
@@ -250,9 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     err = sys.stderr
     if args.verbose:
-        logging.basicConfig(
-            level=logging.DEBUG, stream=err, format=f"{PROG}: %(levelname)s %(name)s: %(message)s"
-        )
+        log_to(err, logging.DEBUG, f"{PROG}: %(levelname)s %(name)s: %(message)s")
+    elif args.command != "serve":  # the proxy configures its own access log
+        # The library's warnings (a journal line skipped, say) as one safe line each.
+        log_to(err, logging.WARNING, f"{PROG}: %(levelname)s: %(message)s")
     try:
         with warnings_to(err), unencodable_escaped(sys.stdout):
             return _run(args, sys.stdout)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import re
 import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from .._text import printable
 from ..exceptions import PayloadError
 from ..validation import MAX_PAYLOAD_BYTES, too_deep_problem
 
@@ -31,8 +34,29 @@ class UsageError(Exception):
     """Bad arguments or unreadable input: exit status 2."""
 
 
+# A request target's query string (in urllib3's request lines, say) can carry tokens.
+_QUERY = re.compile(r"((?:https?://|/)[^\s\"'?]*)\?[^\s\"']*")
+
+
+def _shown_safely(record: logging.LogRecord) -> bool:
+    """The record as the command shows it: no query strings, no control characters."""
+    message = printable(_QUERY.sub(r"\1?<query hidden>", record.getMessage()))
+    record.msg, record.args = message, None
+    record.levelname = record.levelname.lower()
+    return True
+
+
+def log_to(stream: TextIO, level: int, format: str) -> None:
+    """Send log records of ``level`` and above to ``stream``, one safe line each."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(format))
+    handler.addFilter(_shown_safely)
+    logging.basicConfig(level=level, handlers=[handler])
+
+
 def print_error(message: str, stream: TextIO) -> None:
-    print(f"{PROG}: error: {message}", file=stream)
+    # Messages quote file names, ids and service text: none may drive the terminal.
+    print(f"{PROG}: error: {printable(message)}", file=stream)
 
 
 def one_line(error: BaseException) -> str:
@@ -49,8 +73,8 @@ def one_line(error: BaseException) -> str:
             else f"{len(problems)} problems: " + "; ".join(problems)
         )
         source = getattr(error, "source", None)
-        return f"{source}: {text}" if source else text
-    return " ".join(str(error).split())
+        return printable(f"{source}: {text}" if source else text)
+    return printable(" ".join(str(error).split()))
 
 
 @contextlib.contextmanager
@@ -64,7 +88,7 @@ def warnings_to(stream: TextIO) -> Iterator[None]:
         text = str(message)
         if text not in seen:
             seen.add(text)
-            print(f"{PROG}: warning: {text}", file=stream)
+            print(f"{PROG}: warning: {printable(text)}", file=stream)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")

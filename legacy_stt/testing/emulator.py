@@ -33,6 +33,7 @@ import json
 import logging
 import re
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -81,7 +82,7 @@ ROUTES = ("create", "poll", "legacy")
 #: Connections the listener queues before the kernel drops new ones.
 DEFAULT_BACKLOG = 128
 #: What an injected ``Fault`` does.
-FAULT_KINDS = ("status", "delay", "reset", "drop-after")
+FAULT_KINDS = ("status", "delay", "reset", "drop-after", "drip", "drip-headers", "huge")
 
 _POLL_PATH = re.compile(r"^/v1/stt/([^/]+)$")
 _LEGACY_PATHS = ("/v1/stt", "/stt")
@@ -95,9 +96,13 @@ class Fault:
     ``kind`` is ``"status"`` (answer ``status`` with ``body`` and
     ``headers``; ``body`` may be bytes to send a malformed one), ``"delay"``
     (wait ``delay`` seconds, then answer normally), ``"reset"`` (drop the
-    connection without answering) or ``"drop-after"`` (do the work -- a
+    connection without answering), ``"drop-after"`` (do the work -- a
     create makes its job -- then drop the connection instead of answering:
-    the lost answer that makes a retried create bill twice).
+    the lost answer that makes a retried create bill twice), ``"drip"`` (do
+    the work, send the status line and headers, then the body one byte every
+    ``delay`` seconds), ``"drip-headers"`` (the same, from the first header
+    line on) or ``"huge"`` (answer 200 with a JSON body of ``size`` bytes,
+    streamed; no work is done).
     """
 
     route: str
@@ -107,6 +112,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int = 1
+    size: int = 0
 
 
 @dataclass
@@ -238,8 +244,10 @@ class Emulator:
     ``result_ttl`` how long results are kept (one hour, as documented),
     ``legacy_timeout`` how long the one-call endpoint works on a job before
     it answers 504, ``poll_retry_after`` a ``Retry-After`` value sent
-    with every poll answer, and ``backlog`` the listen queue (the standard
-    library's 5 would drop the connections of many clients starting at once).
+    with every poll answer, ``backlog`` the listen queue (the standard
+    library's 5 would drop the connections of many clients starting at once),
+    and ``ssl_context`` a server-side TLS context to serve ``https://``
+    instead (for tests of certificate checks).
     """
 
     def __init__(
@@ -255,6 +263,7 @@ class Emulator:
         legacy_timeout: float = 30.0,
         poll_retry_after: str | None = None,
         backlog: int = DEFAULT_BACKLOG,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -266,6 +275,7 @@ class Emulator:
         self.legacy_timeout = legacy_timeout
         self.poll_retry_after = poll_retry_after
         self.backlog = backlog
+        self.ssl_context = ssl_context
         self.requests: list[RecordedRequest] = []
         self.jobs: dict[str, Job] = {}
         self._faults: list[Fault] = []
@@ -288,7 +298,8 @@ class Emulator:
                 "the emulator is not running; call start() or use it as a context manager"
             )
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def start(self) -> Emulator:
         if self._server is not None:
@@ -298,6 +309,11 @@ class Emulator:
         try:
             server.server_bind()
             server.server_activate()
+            if self.ssl_context is not None:
+                # Each accepted connection does its TLS handshake in its own handler thread.
+                server.socket = self.ssl_context.wrap_socket(
+                    server.socket, server_side=True, do_handshake_on_connect=False
+                )
         except BaseException:
             server.server_close()
             raise
@@ -342,13 +358,14 @@ class Emulator:
         headers: Mapping[str, str] | None = None,
         delay: float = 0.0,
         times: int = 1,
+        size: int = 0,
     ) -> Fault:
         """Make the next ``times`` requests to ``route`` misbehave (see ``Fault``)."""
         if route not in ROUTES:
             raise ValueError(f"route must be one of {ROUTES}; got {route!r}")
         if kind not in FAULT_KINDS:
             raise ValueError(f"kind must be one of {FAULT_KINDS}; got {kind!r}")
-        fault = Fault(route, kind, status, body, dict(headers or {}), delay, times)
+        fault = Fault(route, kind, status, body, dict(headers or {}), delay, times, size)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -376,6 +393,11 @@ class Emulator:
         """Make polls of a job answer ``status`` (any word) until set back to ``None``."""
         with self._lock:
             self.jobs[generation_id].forced_status = status
+
+    def clear_faults(self) -> None:
+        """Forget the faults not yet used up."""
+        with self._lock:
+            self._faults.clear()
 
     def reset(self) -> None:
         """Forget recorded requests, jobs and pending faults."""
@@ -640,6 +662,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         self._drop_after = False
+        self._drip: Fault | None = None
         path = self.path.split("?", 1)[0]
         route: str | None = None
         if method == "POST" and path == "/v1/stt/create":
@@ -691,7 +714,64 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, payload, headers = answer
         record.status = status
+        if self._drip is not None:
+            self._send_slowly(status, payload, headers, self._drip)
+            return
         self._send(status, payload, headers)
+
+    def _send_slowly(
+        self, status: int, body: Any, headers: Mapping[str, str], fault: Fault
+    ) -> None:
+        """The answer, dripped: a byte (or, with ``drip-headers``, a header line) per ``fault.delay``.
+
+        Every piece arrives well within any read timeout; only a bound on the
+        whole answer stops a client from waiting for it all. Stops when the
+        client goes away.
+        """
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        lines = [
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'OK')}\r\n".encode(),
+            b"Content-Type: application/json\r\n",
+            f"Content-Length: {len(data)}\r\n".encode(),
+            *(f"{name}: {value}\r\n".encode() for name, value in headers.items()),
+            b"\r\n",
+        ]
+        self.close_connection = True
+        try:
+            if fault.kind == "drip-headers":
+                for line in lines:
+                    self.wfile.write(line)
+                    self.wfile.flush()
+                    time.sleep(fault.delay)
+            else:
+                self.wfile.write(b"".join(lines))
+                self.wfile.flush()
+            for index in range(len(data)):
+                time.sleep(fault.delay)
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up: the point of the fault
+
+    def _send_huge(self, size: int) -> None:
+        """A 200 answer of ``size`` bytes of JSON, streamed to the end of the connection; stops when the client goes."""
+        head, tail = b'{"padding": "', b'"}'
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            # No Content-Length: the client learns the size only by reading (the harder case).
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(head)
+            left = size - len(head) - len(tail)
+            block = b"x" * 65536
+            while left > 0:
+                self.wfile.write(block[: min(left, len(block))])
+                left -= len(block)
+            self.wfile.write(tail)
+        except OSError:
+            pass
 
     def _answer(
         self, method: str, path: str, route: str | None, record: RecordedRequest, body: _Body
@@ -708,6 +788,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return None
             if fault.kind == "drop-after":
                 self._drop_after = True
+            elif fault.kind in ("drip", "drip-headers"):
+                self._drip = fault
+            elif fault.kind == "huge":
+                record.status = 200
+                self._send_huge(fault.size)
+                return None
             elif fault.kind == "delay":
                 time.sleep(fault.delay)
             else:

@@ -15,9 +15,11 @@ see ``matrix_client``.
 from __future__ import annotations
 
 import email.utils
+import functools
 import socket
 import time
 import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -29,9 +31,11 @@ from ..exceptions import (
     JobMayExist,
     PollTimeout,
     RateLimitError,
+    RedirectRefused,
     ResultExpired,
     ServiceUnreachable,
     TranscriptionFailed,
+    UnexpectedAnswer,
 )
 from ..polling import PollPolicy
 from ..retries import RetryPolicy
@@ -55,6 +59,12 @@ READ_TIMEOUT = 0.5
 SLOW = 1.2
 #: The payload every scenario sends.
 PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/fault-matrix.mp3"}
+#: Seconds between the pieces of a dripped answer: each arrives well within ``READ_TIMEOUT``.
+DRIP = 0.2
+#: The largest answer the matrix's client reads (the default is 64 MiB; smaller keeps rows quick).
+ANSWER_LIMIT = 1024 * 1024
+#: Nesting of the deep-JSON answers: far past what Python's recursion limit lets ``json`` read.
+DEEP = 100_000
 
 
 def matrix_client(base_url: str, **options: Any) -> Client:
@@ -65,6 +75,7 @@ def matrix_client(base_url: str, **options: Any) -> Client:
         poll_timeout=5.0,
         retry=RetryPolicy(backoff_factor=0.05, backoff_max=0.2, retry_after_max=5.0),
         poll_policy=PollPolicy(first_delay=0.02, max_delay=0.1),
+        max_answer_size=ANSWER_LIMIT,
     )
     settings.update(options)
     return Client(MATRIX_KEY, **settings)
@@ -89,6 +100,8 @@ class Scenario:
     client_options: tuple[tuple[str, Any], ...] = ()
     #: The service cannot be reached at all (nothing listens on its port).
     service_down: bool = False
+    #: The error must name the job the service made (its ``generation_id``).
+    names_job: bool = False
 
     @property
     def outcome_name(self) -> str:
@@ -106,6 +119,7 @@ class Observation:
     jobs: int
     seconds: float
     warnings: list[str]
+    job_ids: tuple[str, ...] = ()
 
     @property
     def outcome_name(self) -> str:
@@ -126,6 +140,13 @@ class Observation:
             found.append(f"expected {expected.jobs} job(s), found {self.jobs}")
         if self.seconds > expected.max_seconds:
             found.append(f"took {self.seconds:.2f} s, more than {expected.max_seconds:g} s")
+        error = self.error
+        if error is not None and self.jobs and not getattr(error, "job_may_exist", False):
+            found.append("a job exists, but the error says no job may exist (job_may_exist=False)")
+        if expected.names_job:
+            named = getattr(error, "generation_id", None)
+            if named is None or named not in self.job_ids:
+                found.append(f"the error does not name the job (generation_id={named!r})")
         return found
 
 
@@ -160,6 +181,28 @@ def _rate_limited_until_a_date(route: str) -> Callable[[Emulator], None]:
     def arrange(emulator: Emulator) -> None:
         # An HTTP-date has whole seconds: one second ahead means a wait of up to two.
         emulator.rate_limit(route, retry_after=email.utils.formatdate(time.time() + 1, usegmt=True))
+
+    return arrange
+
+
+@functools.lru_cache(maxsize=1)
+def gzip_bomb(expanded: int = 100 * 1024 * 1024) -> bytes:
+    """``expanded`` zero bytes, gzip-compressed (about a thousandth of the size)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1024 * 1024)
+    parts = [packer.compress(block) for _ in range(expanded // len(block))]
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def deep_json(depth: int = DEEP) -> bytes:
+    """A JSON array nested ``depth`` levels deep."""
+    return b"[" * depth + b"]" * depth
+
+
+def _answer(route: str, body: Callable[[], bytes], **headers: str) -> Callable[[Emulator], None]:
+    def arrange(emulator: Emulator) -> None:
+        emulator.inject(route, 200, body=body(), headers=headers)
 
     return arrange
 
@@ -292,6 +335,48 @@ def _scenarios() -> Iterator[Scenario]:
         max_seconds=2,
     )
     yield Scenario(
+        "create: job made, answer dripped a byte at a time",
+        _fault("create", kind="drip", delay=DRIP),
+        JobMayExist,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: job made, headers dripped a line at a time",
+        _fault("create", kind="drip-headers", delay=DRIP),
+        JobMayExist,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: redirect (307) to another host",
+        _fault(
+            "create", 307, headers={"Location": "https://elsewhere.example/v1/stt/create?sig=x"}
+        ),
+        RedirectRefused,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 2xx answer larger than the limit",
+        _fault("create", kind="huge", size=1024**3),
+        JobMayExist,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
+        "create: 2xx answer nested 100,000 deep",
+        _answer("create", deep_json),
+        JobMayExist,
+        creates=1,
+        jobs=0,
+        max_seconds=2,
+    )
+    yield Scenario(
         "create: 401 (key refused)",
         _fault("create", 401),
         AuthenticationError,
@@ -348,17 +433,98 @@ def _scenarios() -> Iterator[Scenario]:
         creates=1,
         jobs=1,
         max_seconds=3,
+        names_job=True,
     )
     yield Scenario(
         "poll: 200 with a malformed JSON body",
         _fault("poll", 200, body=b"{not json"),
-        APIError,
+        UnexpectedAnswer,
         creates=1,
         jobs=1,
         max_seconds=2,
+        names_job=True,
     )
     yield Scenario(
-        "job ends in error", _failing_job, TranscriptionFailed, creates=1, jobs=1, max_seconds=2
+        "poll: answer dripped once, then answered",
+        _fault("poll", kind="drip", delay=DRIP),
+        None,
+        creates=1,
+        jobs=1,
+        max_seconds=2.5,
+    )
+    yield Scenario(
+        "poll: answer dripped on every attempt",
+        _fault("poll", kind="drip", delay=DRIP, times=1000),
+        ServiceUnreachable,
+        creates=1,
+        jobs=1,
+        max_seconds=3,
+        client_options=(("poll_timeout", 2.0),),
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: headers dripped on every attempt",
+        _fault("poll", kind="drip-headers", delay=DRIP, times=1000),
+        ServiceUnreachable,
+        creates=1,
+        jobs=1,
+        max_seconds=3,
+        client_options=(("poll_timeout", 2.0),),
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: connection lost after the create (every poll reset)",
+        _fault("poll", kind="reset", times=1000),
+        ServiceUnreachable,
+        creates=1,
+        jobs=1,
+        max_seconds=3,
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: redirect (307) to another host",
+        _fault("poll", 307, headers={"Location": "https://elsewhere.example/result"}),
+        RedirectRefused,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: answer larger than the limit",
+        _fault("poll", kind="huge", size=1024**3),
+        UnexpectedAnswer,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: gzip bomb (100 KiB that inflate to 100 MiB)",
+        _answer("poll", gzip_bomb, **{"Content-Encoding": "gzip"}),
+        UnexpectedAnswer,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+        names_job=True,
+    )
+    yield Scenario(
+        "poll: answer nested 100,000 deep",
+        _answer("poll", deep_json),
+        UnexpectedAnswer,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+        names_job=True,
+    )
+    yield Scenario(
+        "job ends in error",
+        _failing_job,
+        TranscriptionFailed,
+        creates=1,
+        jobs=1,
+        max_seconds=2,
+        names_job=True,
     )
     yield Scenario(
         "result expired (404 for a known id)",
@@ -367,6 +533,7 @@ def _scenarios() -> Iterator[Scenario]:
         creates=1,
         jobs=1,
         max_seconds=2,
+        names_job=True,
     )
     yield Scenario(
         "service slower than the call's deadline",
@@ -376,6 +543,7 @@ def _scenarios() -> Iterator[Scenario]:
         jobs=1,
         max_seconds=2.5,
         client_options=(("deadline", 1.5),),
+        names_job=True,
     )
     yield Scenario(
         "unknown status word, then completed",
@@ -425,21 +593,22 @@ def run_scenario(scenario: Scenario) -> Observation:
             jobs=len(emulator.jobs),
             seconds=seconds,
             warnings=[f"{w.category.__name__}: {w.message}" for w in caught],
+            job_ids=tuple(emulator.jobs),
         )
 
 
 def markdown_table(times: dict[str, float] | None = None) -> str:
     """The matrix as a Markdown table; ``times`` (by scenario name) adds a measured column."""
-    header = "| scenario | outcome | creates | jobs | within |"
-    rule = "| --- | --- | ---: | ---: | ---: |"
+    header = "| scenario | outcome | names the job | creates | jobs | within |"
+    rule = "| --- | --- | --- | ---: | ---: | ---: |"
     if times is not None:
         header += " measured |"
         rule += " ---: |"
     lines = [header, rule]
     for scenario in SCENARIOS:
         row = (
-            f"| {scenario.name} | `{scenario.outcome_name}` | {scenario.creates} | "
-            f"{scenario.jobs} | {scenario.max_seconds:g} s |"
+            f"| {scenario.name} | `{scenario.outcome_name}` | {'yes' if scenario.names_job else ''} | "
+            f"{scenario.creates} | {scenario.jobs} | {scenario.max_seconds:g} s |"
         )
         if times is not None:
             row += f" {times[scenario.name]:.2f} s |"
