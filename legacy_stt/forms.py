@@ -9,17 +9,20 @@ expected, and stays a string where a string is.
 Bodies are never held whole in memory. ``multipart_body`` encodes with
 requests-toolbelt's ``MultipartEncoder``, which reads the audio file as the
 request is sent; ``parse_multipart`` reads with the ``multipart`` package's
-streaming parser, which spools file parts to disk. Both are well-kept
-libraries whose whole job this is: multipart framing is easy to get subtly
-wrong by hand.
+push parser and spools file parts to disk. Both are well-kept libraries
+whose whole job this is: multipart framing is easy to get subtly wrong by
+hand (only the spooling of each part's bytes is done here, so that a body
+that breaks off leaves no temporary file open).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from .uploads import CHUNK_SIZE
 
@@ -43,6 +46,8 @@ __all__ = [
 SPOOL_LIMIT = 64 * 1024
 #: Largest text field accepted (a parameter value, not a file).
 MAX_FIELD_SIZE = 1024 * 1024
+#: Most bytes of all the parts held in memory at once (every part under ``SPOOL_LIMIT``).
+MEMORY_LIMIT = SPOOL_LIMIT * 128
 
 
 def _encode_scalar(value: Any) -> str:
@@ -234,7 +239,7 @@ class ParsedForm:
 
     fields: list[tuple[str, str]] = field(default_factory=list)
     files: list[FilePart] = field(default_factory=list)
-    _parts: list[Any] = field(default_factory=list, repr=False)
+    _parts: list[_SpooledPart] = field(default_factory=list, repr=False)
 
     def close(self) -> None:
         for part in self._parts:
@@ -246,6 +251,50 @@ class ParsedForm:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+
+class _SpooledPart:
+    """One part's body as it arrives: in memory up to ``SPOOL_LIMIT`` bytes, then in a temporary file."""
+
+    def __init__(self, segment: Any) -> None:
+        self.name: str | None = segment.name
+        self.filename: str | None = segment.filename
+        self.charset: str = segment.charset or "utf8"
+        # as the multipart package reports it: the declared type without options, or the default
+        self.content_type: str = segment.content_type or (
+            "application/octet-stream" if self.filename else "text/plain"
+        )
+        self.headers = {name.title(): value for name, value in segment.headerlist}
+        self.size = 0
+        self.file: IO[bytes] | None = io.BytesIO()
+
+    @property
+    def in_memory(self) -> bool:
+        return isinstance(self.file, io.BytesIO)
+
+    def write(self, chunk: bytes) -> None:
+        assert self.file is not None
+        self.size += len(chunk)
+        if self.in_memory and self.size > SPOOL_LIMIT:
+            spooled = tempfile.TemporaryFile()  # noqa: SIM115 - the part owns it until close()
+            try:
+                spooled.write(cast(io.BytesIO, self.file).getvalue())
+            except BaseException:
+                spooled.close()
+                raise
+            self.file = spooled
+        self.file.write(chunk)
+
+    @property
+    def value(self) -> str:
+        assert self.file is not None
+        self.file.seek(0)
+        return self.file.read().decode(self.charset)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()  # a temporary file is deleted when closed
+            self.file = None
 
 
 def boundary_of(content_type: str) -> str | None:
@@ -271,47 +320,104 @@ def parse_multipart(
     Text fields are decoded as UTF-8 (or the part's charset); file parts
     (those with a filename) are kept in memory up to ``SPOOL_LIMIT`` bytes
     and in a temporary file beyond. Raises ``FormError`` for a body that is
-    not well-formed multipart or goes over a limit.
+    not well-formed multipart or goes over a limit. Whatever ends the parse
+    early -- a ``FormError``, the stream's own error (a broken connection),
+    an interrupt -- every part spooled so far, the one being written
+    included, is closed (its temporary file deleted) before it propagates.
     """
     import multipart
 
     boundary = boundary_of(content_type)
     if boundary is None:
         raise FormError("the multipart/form-data body has no boundary in its Content-Type")
-    parser = multipart.MultipartParser(
-        stream,
-        boundary,
-        content_length=-1 if content_length is None else content_length,
-        buffer_size=CHUNK_SIZE,
-        part_limit=max_parts,
-        spool_limit=SPOOL_LIMIT,
-        disk_limit=max_file_size,
-    )
+    # The package's push parser does the framing; the parts are assembled here, not by its
+    # MultipartParser, so that the part still being spooled when the body breaks off is ours
+    # to close: that parser keeps it inside its generator, where only the garbage collector
+    # (or the traceback's end) would reach its temporary file.
+    try:
+        parser = multipart.PushMultipartParser(
+            boundary,
+            content_length=-1 if content_length is None else content_length,
+            max_segment_count=max_parts,
+        )
+    except multipart.MultipartError as error:
+        raise FormError(f"the multipart body cannot be read: {error}") from None
     form = ParsedForm()
     try:
-        for part in parser:
-            form._parts.append(part)
-            if not part.name:
-                continue
-            if part.filename is not None:
-                part.file.seek(0)
-                form.files.append(
-                    FilePart(part.name, part.filename, part.content_type, part.size, part.file)
-                )
-            elif part.size > MAX_FIELD_SIZE:
-                raise FormError(
-                    f"the form field {part.name!r} holds {part.size} bytes of text; a file must be "
-                    "sent as a file part (with a filename)"
-                )
-            else:
-                form.fields.append((part.name, part.value))
+        _parse_into(form, parser, stream, content_length, max_file_size)
     except multipart.MultipartError as error:
         form.close()
         raise FormError(f"the multipart body cannot be read: {error}") from None
-    except UnicodeDecodeError:
-        form.close()
-        raise FormError("a multipart text field is not valid in its character set") from None
     except BaseException:
         form.close()
         raise
     return form
+
+
+def _parse_into(
+    form: ParsedForm,
+    parser: Any,
+    stream: Any,
+    content_length: int | None,
+    max_file_size: float,
+) -> None:
+    import multipart
+
+    part: _SpooledPart | None = None
+    memory_used = disk_used = 0
+    left = -1 if content_length is None else content_length
+    with parser:  # leaving it at the end checks that the body was complete
+        while not parser.closed:
+            if left == 0:
+                chunk = b""  # the body is all read; the empty chunk says so to the parser
+            else:
+                chunk = stream.read(CHUNK_SIZE if left < 0 else min(CHUNK_SIZE, left))
+                if left > 0:
+                    left -= len(chunk)
+            for event in parser.parse(chunk):
+                if isinstance(event, multipart.MultipartSegment):
+                    part = _SpooledPart(event)
+                    form._parts.append(part)  # from here on, form.close() closes it
+                elif event:
+                    assert part is not None
+                    part.write(event)
+                    if part.filename is None and part.size > MAX_FIELD_SIZE:
+                        raise FormError(
+                            f"the form field {part.name!r} holds more than {MAX_FIELD_SIZE} bytes "
+                            "of text; a file must be sent as a file part (with a filename)"
+                        )
+                    if part.in_memory:
+                        if memory_used + part.size > MEMORY_LIMIT:
+                            raise FormError("the multipart body has too many parts held in memory")
+                    elif disk_used + part.size > max_file_size:
+                        raise FormError(
+                            "the multipart body's files are larger than this server accepts"
+                        )
+                else:
+                    assert part is not None and part.file is not None
+                    if part.in_memory:
+                        memory_used += part.size
+                    else:
+                        disk_used += part.size
+                    _complete(form, part)
+                    part = None
+
+
+def _complete(form: ParsedForm, part: _SpooledPart) -> None:
+    """File a part whose body has all arrived: a file, a text field, or (no name) nothing."""
+    assert part.file is not None
+    if not part.name:
+        part.close()
+    elif part.filename is not None:
+        part.file.seek(0)
+        form.files.append(
+            FilePart(part.name, part.filename, part.content_type, part.size, part.file)
+        )
+    else:
+        try:
+            value = part.value
+        except (UnicodeDecodeError, LookupError):  # LookupError: a charset Python does not know
+            raise FormError("a multipart text field is not valid in its character set") from None
+        finally:
+            part.close()  # a text field's bytes are not needed once decoded
+        form.fields.append((part.name, value))

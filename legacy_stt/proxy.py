@@ -28,15 +28,30 @@ parts to disk, or to the upstream -- never held whole in memory; bodies
 larger than ``max_body_size`` are refused with ``413``. The caller's
 ``Authorization`` header is passed on and never stored or logged; the log has
 one line per request with the method, the path without its query string,
-the status, the duration and the byte counts.
+the status, the duration and the byte counts (control characters escaped).
+
+Every legacy answer, success or error, carries ``Deprecation`` (RFC 9745)
+and a ``Link`` with ``rel="deprecation"`` to the migration guide.
+
+Trust: the proxy answers programs on this machine, not web pages. A request
+whose ``Host`` does not name the listening address (DNS rebinding) is
+refused with ``421``; one sent by a page of another origin (an ``Origin``
+header other than the proxy's own, ``Origin: null``, or ``Sec-Fetch-Site:
+cross-site``/``same-site`` without an ``Origin``) with ``403``, unless the
+operator allowed that host or origin. The operator's ``fallback_api_key``
+is lent only to the speech-to-text paths, unless ``fallback_key_all_paths``
+says otherwise, and a legacy request with no usable key is answered ``401``
+before its body is read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -57,6 +72,7 @@ from .legacy_endpoint import (
     DEFAULT_MAX_BODY_SIZE,
     LegacyEndpoint,
     LegacyReply,
+    bearer_key,
     error_body,
     is_legacy_path,
     status_phrase,
@@ -66,11 +82,14 @@ from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from .request_bodies import CHUNK_SIZE, LengthBody, RequestBody, open_request_body
 from .retries import RetryPolicy
 from .transport import DEFAULT_BASE_URL, APIKey, is_loopback_url
+from .wire import MaskedValue
 
 __all__ = [
     "CompatibilityProxy",
     "DEFAULT_HOST",
+    "DEFAULT_MIGRATION_GUIDE_URL",
     "DEFAULT_PORT",
+    "DEPRECATION_DATE",
     "HEALTH_PATHS",
     "WARNING_HEADER",
 ]
@@ -85,6 +104,15 @@ HEALTH_PATHS = ("/healthz", "/health")
 FORWARDED_PREFIX = "/v1/"
 #: The response header that carries each parameter notice (one header per notice).
 WARNING_HEADER = "X-Legacy-STT-Warning"
+#: When the one-call endpoint was deprecated, as a Unix time: 2026-08-21T00:00:00Z. The
+#: service's published API description already marked it deprecated in its snapshot of that
+#: day; the service announced no earlier date, so this is the earliest one we can vouch for.
+DEPRECATION_DATE = 1787270400
+#: Where the ``rel="deprecation"`` link of legacy answers points by default. The project has
+#: no published documentation address of its own; its package page on PyPI is the one address
+#: that follows from the package itself (its name), and it shows the README and links onward.
+#: Operators can point it at their own copy of MIGRATION.md (``migration_guide_url``).
+DEFAULT_MIGRATION_GUIDE_URL = "https://pypi.org/project/legacy-stt/"
 #: Connections kept open to the upstream: one per concurrent request, so that
 #: many callers polling at once do not open and drop a connection per poll.
 DEFAULT_POOL_SIZE = 256
@@ -144,9 +172,137 @@ def _header_text(text: str, limit: int = 2000) -> str:
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
+def _log_field(text: object, limit: int = 200) -> str:
+    """``text`` as one field of a log line: printable ASCII without spaces, escapes for the rest.
+
+    Values from callers and from the upstream (a path, a ``generation_id``)
+    could hold a line break, which would forge a log line, or a space,
+    which would shift the fields after it. A backslash is escaped too, so
+    that an escape in the log always stands for the character it names.
+    """
+    out = []
+    for char in str(text):
+        code = ord(char)
+        if char == "\\":
+            out.append("\\\\")
+        elif 32 < code < 127:
+            out.append(char)
+        elif code < 256:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    value = "".join(out)
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
 def _log_path(path: str, limit: int = 200) -> str:
     """A request path fit for a log line: printable, bounded (the query was removed before)."""
-    return _header_text(path, limit)
+    return _log_field(path, limit)
+
+
+def _parse_authority(text: str) -> tuple[str, int | None] | None:
+    """``(host, port)`` of a ``Host`` value or an origin's authority; None if malformed.
+
+    The host is lower case, without brackets (IPv6) or a trailing dot; the
+    port is None when the value names none.
+    """
+    text = text.strip()
+    if not text or not text.isascii() or any(c in text for c in " \t/\\@?#%,"):
+        return None
+    if text.startswith("["):
+        host, bracket, rest = text[1:].partition("]")
+        if not bracket:
+            return None
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return None
+    else:
+        host, colon, port_text = text.partition(":")
+        rest = colon + port_text
+    port = None
+    if rest:
+        digits = rest[1:]
+        if not rest.startswith(":") or not digits.isdigit() or len(digits) > 5:
+            return None
+        port = int(digits)
+        if not 0 < port <= 65535:
+            return None
+    host = host.lower()
+    if host.endswith("."):  # "localhost." names the same host as "localhost"
+        host = host[:-1]
+    if not host:
+        return None
+    return host, port
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` writes, if it is an IP literal (IPv4-mapped IPv6 as IPv4)."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])  # without an IPv6 zone
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _same_host(one: str, other: str) -> bool:
+    first, second = _ip(one), _ip(other)
+    if first is not None or second is not None:
+        return first == second
+    return one == other
+
+
+def _authority_text(host: str, port: int | None) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _normalize_origin(text: str) -> str | None:
+    """``scheme://host[:port]`` in canonical form (default port left out); None if not an origin.
+
+    ``null`` (what sandboxed frames, ``file:`` pages and some redirects send)
+    is no origin and so is never the proxy's own nor an allowed one.
+    """
+    scheme, separator, authority = text.strip().partition("://")
+    scheme = scheme.lower()
+    if not separator or scheme not in _DEFAULT_PORTS:
+        return None
+    parsed = _parse_authority(authority[:-1] if authority.endswith("/") else authority)
+    if parsed is None:
+        return None
+    host, port = parsed
+    address = _ip(host)
+    if address is not None:
+        host = str(address)
+    if port == _DEFAULT_PORTS[scheme]:
+        port = None
+    return f"{scheme}://{_authority_text(host, port)}"
+
+
+#: The speech-to-text paths of the two-step API (besides the legacy ones): the only forwarded
+#: requests the operator's key is lent to, unless the operator lends it to every path.
+_CREATE_PATH = "/v1/stt/create"
+_POLL_PATH = re.compile(r"/v1/stt/[^/]+")
+
+
+def _is_stt_call(method: str, path: str) -> bool:
+    """True for ``POST /v1/stt``, ``/stt``, ``POST /v1/stt/create`` and ``GET /v1/stt/{id}``."""
+    if method == "POST":
+        return is_legacy_path(path) or path == _CREATE_PATH
+    # Decoded, so that an escaped "/" (%2F) cannot make another path look like a poll.
+    decoded = unquote(path)
+    return (
+        method in ("GET", "HEAD")
+        and _POLL_PATH.fullmatch(decoded) is not None
+        and decoded != _CREATE_PATH
+    )
 
 
 def _display_url(url: str) -> str:
@@ -244,6 +400,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self._expect_continue = False
         self._record = _RequestRecord()
         self._reader: RequestBody | None = None
+        self._authority: tuple[str, int | None] | None = None
 
     def parse_request(self) -> bool:
         self._expect_continue = False
@@ -334,6 +491,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _send(self, status: int, data: bytes, headers: Iterable[tuple[str, str]]) -> None:
         self._decide_close()
         self.send_response(status)
+        if self._record.route == "legacy":
+            # MIGRATION.md promises a deprecation signal on every legacy answer, error or not.
+            for name, value in self.server.proxy.deprecation_headers:
+                self.send_header(name, value)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(0 if self.command == "HEAD" else len(data)))
@@ -404,12 +565,19 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _route(self, path: str, query: str) -> None:
         """Answer the request (its body's reader, if one is made, is ``self._reader``)."""
         method = self.command
-        if path in HEALTH_PATHS and method in ("GET", "HEAD"):
-            self._record.route = "health"
+        health = path in HEALTH_PATHS and method in ("GET", "HEAD")
+        legacy = method == "POST" and is_legacy_path(path)
+        forwarded = not health and not legacy and path.startswith(FORWARDED_PREFIX) and _clean(path)
+        self._record.route = (
+            "health" if health else "legacy" if legacy else "forward" if forwarded else ""
+        )
+        # Who is asking comes first, for every path: nothing is read or sent upstream for a
+        # request this proxy does not answer.
+        if not self._addressed_here() or not self._not_from_a_web_page():
+            return
+        if health:
             self._health()
             return
-        legacy = method == "POST" and is_legacy_path(path)
-        forwarded = not legacy and path.startswith(FORWARDED_PREFIX) and _clean(path)
         if not legacy and not forwarded:
             self._send_json(
                 404,
@@ -420,14 +588,134 @@ class _ProxyHandler(BaseHTTPRequestHandler):
                 ),
             )
             return
-        self._record.route = "legacy" if legacy else "forward"
+        if legacy and not self._has_usable_key(path):
+            return
         accepted, body = self._body()
         if not accepted:
             return
         if legacy:
-            self._legacy(body)
+            self._legacy(path, body)
         else:
             self._forward(path, query, body)
+
+    # -- who is asking ----------------------------------------------------
+
+    def _addressed_here(self) -> bool:
+        """The request names this proxy as its host; otherwise it is refused (421 or 400).
+
+        A web page can point a name of its own at 127.0.0.1 (DNS rebinding);
+        its requests then reach the proxy as same-origin ones, with that name
+        in ``Host``. Only the names of the listening address, and the ones the
+        operator allowed, are answered.
+        """
+        self._authority = None
+        target = self.path
+        if target.startswith(("http://", "https://")):
+            # absolute-form: the target's authority replaces Host (RFC 9112, 3.2.2)
+            values = [urlsplit(target).netloc]
+        else:
+            values = self.headers.get_all("Host") or []
+        if not values:
+            if self.request_version == "HTTP/1.0":
+                return True  # no browser sends a request without Host
+            # RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without one.
+            self._refuse(400, "the request has no Host header (HTTP/1.1 requires one)")
+            return False
+        if len(values) > 1:
+            self._refuse(400, "the request has more than one Host header")
+            return False
+        authority = _parse_authority(values[0])
+        if authority is None:
+            self._record.note = f"refused Host {_log_field(values[0], 100)}"
+            self._refuse(400, "the request's Host header is malformed")
+            return False
+        if not self.server.proxy._answers_for(
+            authority, self._local_address(), self.server.server_address[1]
+        ):
+            self._record.note = f"refused Host {_log_field(values[0], 100)}"
+            # 421 Misdirected Request (RFC 9110, 15.5.20): this server does not answer for
+            # that authority. Neither 400 (the header is well-formed) nor 403 (nobody could be
+            # allowed the request as addressed; the operator can only add the name).
+            self._refuse(
+                421,
+                f"this proxy does not answer for the host {_header_text(values[0], 100)}: "
+                f"address it as {self._own_authority()}, or start it with --allowed-host NAME "
+                "(allowed_hosts=) to answer that name as well",
+            )
+            return False
+        self._authority = authority
+        return True
+
+    def _local_address(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+        """The address this connection arrived on."""
+        try:
+            return _ip(str(self.connection.getsockname()[0]))
+        except (OSError, IndexError):
+            return None
+
+    def _own_authority(self) -> str:
+        """The ``Host`` value that names this proxy on this connection (for messages)."""
+        local = self._local_address()
+        return _authority_text(
+            str(local) if local is not None else self.server.proxy.host,
+            self.server.server_address[1],
+        )
+
+    def _not_from_a_web_page(self) -> bool:
+        """The request does not come from a web page of another origin; otherwise 403.
+
+        Browsers send ``Origin`` with every cross-origin request (and form
+        posts, and ``text/plain`` posts, need no CORS preflight), so a page
+        could spend the operator's key and make jobs. A request without
+        ``Origin`` -- curl, server code -- is not a page's, unless its
+        ``Sec-Fetch-Site`` says it comes from another site.
+        """
+        proxy = self.server.proxy
+        origins = self.headers.get_all("Origin") or []
+        if len(origins) > 1:
+            reason = "more than one Origin header"
+            self._record.note = "refused: several Origin headers"
+        elif origins:
+            origin = _normalize_origin(origins[0])
+            if origin is not None and origin in proxy._allowed_origins:
+                return True
+            own = None
+            if self._authority is not None:
+                own = _normalize_origin("http://" + _authority_text(*self._authority))
+            if origin is not None and origin == own:
+                return True
+            reason = f"the Origin {_header_text(origins[0], 100)}"
+            self._record.note = f"refused Origin {_log_field(origins[0], 100)}"
+        else:
+            site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
+            if site not in ("cross-site", "same-site"):
+                return True
+            reason = f"Sec-Fetch-Site: {site}, a page of another site"
+            self._record.note = f"refused Sec-Fetch-Site {site}"
+        self._refuse(
+            403,
+            f"this proxy does not answer requests from web pages of other origins ({reason}); "
+            "start it with --allowed-origin ORIGIN (allowed_origins=) to answer that origin",
+        )
+        return False
+
+    def _has_usable_key(self, path: str) -> bool:
+        """A legacy request has a bearer key to run on; otherwise 401, before its body is read.
+
+        The body may be gigabytes: reading and parsing it only to refuse it
+        would cost the memory and disk of an upload for nothing.
+        """
+        authorization = self._authorization(path)
+        if bearer_key(authorization) is not None:
+            return True
+        if authorization:
+            message = (
+                "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`"
+            )
+        else:
+            message = "no API key: send the header `Authorization: Bearer <key>`"
+        self._refuse(401, message, [("WWW-Authenticate", "Bearer")])
+        return False
 
     def _has_body(self) -> bool:
         headers = getattr(self, "headers", None)  # not there for a malformed request line
@@ -450,11 +738,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return self._refuse(rejected.status, str(rejected))
         return True, self._reader
 
-    def _refuse(self, status: int, message: str) -> tuple[bool, None]:
+    def _refuse(
+        self, status: int, message: str, headers: Iterable[tuple[str, str]] = ()
+    ) -> tuple[bool, None]:
         """Answer an error without reading the body; the connection cannot be reused."""
         self.close_connection = True
         self._linger = True
-        self._send_json(status, error_body(status, message))
+        self._send_json(status, error_body(status, message), headers)
         return False, None
 
     def _settle_body(self, body: RequestBody | None) -> None:
@@ -495,21 +785,30 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             },
         )
 
-    def _authorization(self) -> str | None:
+    def _authorization(self, path: str) -> str | None:
+        """The caller's ``Authorization``; else the operator's key, where it may be lent."""
         header = self.headers.get("Authorization")
-        fallback = self.server.proxy._fallback_key
-        if header is None and fallback is not None:
-            return f"Bearer {fallback.reveal()}"
-        return header
+        if header is not None:
+            return header
+        proxy = self.server.proxy
+        fallback = proxy._fallback_key
+        if fallback is None:
+            return None
+        # The key pays for speech-to-text; a caller without one of its own gets nothing else
+        # on it (chat completions, images, ...) unless the operator said so.
+        if proxy.fallback_key_all_paths or _is_stt_call(self.command, path):
+            # masked in every repr: the forwarded headers dict is a frame local of requests
+            return MaskedValue("Bearer " + fallback.reveal())
+        return None
 
-    def _legacy(self, body: RequestBody | None) -> None:
+    def _legacy(self, path: str, body: RequestBody | None) -> None:
         proxy = self.server.proxy
         reply = proxy.endpoint.reply(
             self.headers.get("Content-Type"),
             # read(n) is all the endpoint uses of a stream
             cast(IO[bytes], body) if body is not None else b"",
             content_length=body.len if isinstance(body, LengthBody) else None,
-            authorization=self._authorization(),
+            authorization=self._authorization(path),
         )
         self._send_reply(reply)
 
@@ -527,7 +826,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self._record.notices = len(reply.notices)
         self._send_json(reply.status, reply.content, headers)
 
-    def _forward_headers(self) -> CaseInsensitiveDict:
+    def _forward_headers(self, path: str) -> CaseInsensitiveDict:
         connection_tokens = {
             token.strip().lower()
             for value in self.headers.get_all("Connection") or []
@@ -541,7 +840,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             if lowered.startswith("proxy-"):
                 continue
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        authorization = self._authorization()
+        authorization = self._authorization(path)
         if authorization is not None:
             headers["Authorization"] = authorization
         # requests would add its own User-Agent, Accept and Accept-Encoding; None keeps what the
@@ -563,7 +862,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             upstream = proxy.session.request(
                 self.command,
                 url,
-                headers=self._forward_headers(),
+                headers=self._forward_headers(path),
                 data=data,
                 stream=True,
                 allow_redirects=False,
@@ -654,8 +953,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _log_access(self, path: str, started: float) -> None:
         record = self._record
+        # Every field is escaped: the path comes from the caller and the generation_id from the
+        # upstream, and a line break in either would forge a log line.
         parts = [
-            self.command,
+            _log_field(self.command, 20),
             _log_path(path),
             str(record.status if record.status is not None else "-"),
             f"{(time.perf_counter() - started) * 1000:.0f}ms",
@@ -663,12 +964,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             f"out={record.bytes_out}B",
         ]
         if record.route == "legacy":
-            parts.append(f"generation_id={record.generation_id or '-'}")
+            parts.append(f"generation_id={_log_field(record.generation_id or '-', 100)}")
             parts.append(f"notices={record.notices}")
         elif record.route == "forward":
             parts.append("forwarded")
         if record.note:
-            parts.append(f"({record.note})")
+            # notes are the proxy's own words; any outside value in one was escaped already
+            parts.append(f"({_header_text(record.note, 300)})")
         logger.info("%s", " ".join(parts))
 
 
@@ -731,6 +1033,71 @@ def _settle_environment(session: requests.Session, upstream: str) -> None:
         session.verify = bundle
 
 
+def _allowed_hosts(
+    entries: Iterable[str],
+) -> tuple[tuple[tuple[str, int | None], ...], bool]:
+    """The parsed ``allowed_hosts``, and whether any host is allowed (``"*"``)."""
+    if isinstance(entries, str):
+        entries = [entries]
+    parsed: list[tuple[str, int | None]] = []
+    any_host = False
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise ConfigurationError(f"allowed_hosts must be strings; got {type(entry).__name__}")
+        if entry.strip() == "*":
+            any_host = True
+            continue
+        authority = _parse_authority(entry)
+        if authority is None:
+            raise ConfigurationError(
+                f"allowed_hosts (--allowed-host): not a host name or host:port: {entry!r} "
+                "(write stt.internal, stt.internal:8765 or [::1]:8765)"
+            )
+        parsed.append(authority)
+    return tuple(parsed), any_host
+
+
+def _allowed_origins(entries: Iterable[str]) -> frozenset[str]:
+    """The ``allowed_origins``, in canonical form."""
+    if isinstance(entries, str):
+        entries = [entries]
+    allowed = set()
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise ConfigurationError(f"allowed_origins must be strings; got {type(entry).__name__}")
+        if entry.strip() in ("null", "*"):
+            # Any sandboxed frame or local file sends "null"; "*" is every page on the web.
+            raise ConfigurationError(
+                f"allowed_origins (--allowed-origin): {entry.strip()!r} would let any web page "
+                "use the proxy; name the origins (scheme://host[:port])"
+            )
+        origin = _normalize_origin(entry)
+        if origin is None:
+            raise ConfigurationError(
+                f"allowed_origins (--allowed-origin): not an origin: {entry!r} "
+                "(write scheme://host[:port], such as https://app.example)"
+            )
+        allowed.add(origin)
+    return frozenset(allowed)
+
+
+def _guide_url(url: str) -> str:
+    """``url`` if it can be the target of a ``Link`` header: absolute http(s), plain ASCII."""
+    if not isinstance(url, str):
+        raise ConfigurationError(f"migration_guide_url must be a string; got {type(url).__name__}")
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or not url.isascii()
+        or any(c in '<>"' or not 32 < ord(c) < 127 for c in url)
+    ):
+        raise ConfigurationError(
+            f"migration_guide_url must be an absolute http(s) URL without spaces or <>; got {url!r}"
+        )
+    return url
+
+
 class CompatibilityProxy:
     """A local HTTP server that answers the deprecated one-call endpoint on the two-step API.
 
@@ -741,9 +1108,20 @@ class CompatibilityProxy:
     ``allow_insecure_http`` are ``Client``'s options, applied to every legacy
     request. ``max_body_size`` bounds request bodies (413 beyond).
     ``fallback_api_key`` is used only for requests that carry no
-    ``Authorization`` header (legacy and forwarded ones); otherwise the
-    caller's own header is passed on. ``pool_size`` is the number of
-    connections kept open to the upstream.
+    ``Authorization`` header; otherwise the caller's own header is passed
+    on. It is lent to the speech-to-text calls only (``POST /v1/stt``,
+    ``/stt``, ``POST /v1/stt/create``, ``GET /v1/stt/{id}``); other
+    forwarded requests without a key of their own go upstream without one,
+    unless ``fallback_key_all_paths`` is true. ``pool_size`` is the number
+    of connections kept open to the upstream.
+
+    ``allowed_hosts`` are further ``Host`` values to answer (``name`` for
+    any port, ``name:port``, or ``"*"`` for any host, as behind a reverse
+    proxy that checks it); the names of the listening address are always
+    answered. ``allowed_origins`` are web origins (``https://app.example``)
+    whose pages may call the proxy; pages of any other origin get 403.
+    ``migration_guide_url`` is the target of the ``rel="deprecation"`` link
+    on legacy answers.
 
     Use it as a context manager, or ``start()``/``stop()``;
     ``serve_forever()`` blocks until ``stop()`` is called from elsewhere.
@@ -766,6 +1144,10 @@ class CompatibilityProxy:
         retry: RetryPolicy | int | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE,
+        allowed_hosts: Iterable[str] = (),
+        allowed_origins: Iterable[str] = (),
+        fallback_key_all_paths: bool = False,
+        migration_guide_url: str = DEFAULT_MIGRATION_GUIDE_URL,
     ) -> None:
         from .client import DEFAULT_TIMEOUT
 
@@ -783,6 +1165,15 @@ class CompatibilityProxy:
             raise ConfigurationError(
                 f"fallback_api_key must be a string; got {type(fallback_api_key).__name__}"
             )
+        self._allowed_hosts, self._any_host = _allowed_hosts(allowed_hosts)
+        self._allowed_origins = _allowed_origins(allowed_origins)
+        self.fallback_key_all_paths = bool(fallback_key_all_paths)
+        self.migration_guide_url = _guide_url(migration_guide_url)
+        #: Sent with every legacy answer (RFC 9745: an sf-date, then the link to what to do).
+        self.deprecation_headers: tuple[tuple[str, str], ...] = (
+            ("Deprecation", f"@{DEPRECATION_DATE}"),
+            ("Link", f'<{self.migration_guide_url}>; rel="deprecation"; type="text/html"'),
+        )
         self.host = host
         self.port = port
         self.strict = bool(strict)
@@ -839,6 +1230,38 @@ class CompatibilityProxy:
     def display_upstream(self) -> str:
         """The upstream URL as shown in logs and answers (without any user:password part)."""
         return _display_url(self.upstream)
+
+    def _answers_for(
+        self,
+        authority: tuple[str, int | None],
+        local: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
+        listening_port: int,
+    ) -> bool:
+        """True if ``authority`` (from ``Host``) names this proxy, reached at ``local``.
+
+        Its names are the address the connection arrived on (which covers
+        a wildcard ``host`` such as ``0.0.0.0``), ``localhost`` and every
+        loopback address when that address is a loopback one, and ``host``
+        as configured -- each with the listening port (or none, on port 80)
+        -- plus ``allowed_hosts``.
+        """
+        if self._any_host:
+            return True
+        host, port = authority
+        if any(
+            _same_host(allowed, host) and allowed_port in (None, port)
+            for allowed, allowed_port in self._allowed_hosts
+        ):
+            return True
+        if (port if port is not None else 80) != listening_port:
+            return False
+        address = _ip(host)
+        if address is not None and address == local:
+            return True
+        on_loopback = local is not None and local.is_loopback
+        if on_loopback and (host == "localhost" or (address is not None and address.is_loopback)):
+            return True
+        return _ip(self.host) is None and host == self.host.strip("[]").lower().rstrip(".")
 
     @property
     def is_loopback(self) -> bool:

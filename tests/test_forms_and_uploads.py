@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import pathlib
+import tempfile
 import threading
 import warnings
 from typing import Any
@@ -16,7 +17,13 @@ from _support import EXAMPLES, FAST_POLLS, SECRET_KEY
 
 import legacy_stt
 from legacy_stt import Client, PayloadError
-from legacy_stt.forms import decode_form_fields, encode_form_fields
+from legacy_stt.forms import (
+    SPOOL_LIMIT,
+    FormError,
+    decode_form_fields,
+    encode_form_fields,
+    parse_multipart,
+)
 from legacy_stt.schema import load_schema
 from legacy_stt.testing import Emulator
 from legacy_stt.testing import emulator as emulator_module
@@ -237,3 +244,112 @@ def test_a_non_seekable_stream_uploads_through_client_stt(stt_emulator: Emulator
     [record] = stt_emulator.creates
     # a pipe has no file name; the media type is sniffed from the spooled bytes
     assert record.files == {"audio": ("audio", "audio/wav", len(data))}
+
+
+# -- multipart bodies that break off ----------------------------------------------
+
+
+def _open_files_under(directory: pathlib.Path) -> list[str]:
+    """What this process has open under ``directory`` (temporary files show as deleted ones)."""
+    found = []
+    for entry in pathlib.Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(entry)
+        except OSError:  # closed meanwhile (the fd of the listing itself)
+            continue
+        if target.startswith(str(directory)):
+            found.append(target)
+    return found
+
+
+def _multipart_head(boundary: str) -> bytes:
+    return (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="model"\r\n\r\n'
+        "#g1_whisper-base\r\n"
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="audio"; filename="call.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+
+
+class _BreakingStream:
+    """``read(n)`` over ``data``, then the error a broken connection gives."""
+
+    def __init__(self, data: bytes, error: BaseException) -> None:
+        self._data = io.BytesIO(data)
+        self._error = error
+
+    def read(self, amount: int = -1) -> bytes:
+        chunk = self._data.read(amount)
+        if not chunk:
+            raise self._error
+        return chunk
+
+
+@pytest.fixture
+def spool_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """A directory of its own for the parser's temporary files (as TMPDIR would set it)."""
+    directory = tmp_path / "spool"
+    directory.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")
+@pytest.mark.parametrize(
+    "case",
+    ["connection-breaks", "body-ends-early", "file-over-the-limit"],
+)
+def test_a_multipart_body_that_breaks_off_leaves_no_temporary_file_open(
+    spool_dir: pathlib.Path, case: str
+) -> None:
+    boundary = "b0undary"
+    content_type = f"multipart/form-data; boundary={boundary}"
+    # a file part well past the in-memory limit, so that it is being spooled to disk
+    audio = os.urandom(SPOOL_LIMIT * 4)
+    body = _multipart_head(boundary) + audio
+    options: dict[str, Any] = {}
+    expected: type[BaseException] = FormError
+    if case == "connection-breaks":
+        stream: Any = _BreakingStream(body, OSError("the connection broke"))
+        expected = OSError
+    elif case == "body-ends-early":
+        # Content-Length promised more than came: the parser sees the end mid-part
+        stream = io.BytesIO(body)
+        options["content_length"] = len(body)
+    else:
+        stream = io.BytesIO(body + f"\r\n--{boundary}--\r\n".encode())
+        options["max_file_size"] = SPOOL_LIMIT * 2
+    with pytest.raises(expected) as raised:
+        parse_multipart(stream, content_type, **options)
+    # The error is still held (as a caller holds it while answering): nothing it references
+    # may keep a spooled part open.
+    assert raised.value is not None
+    assert _open_files_under(spool_dir) == []
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_a_whole_multipart_body_is_parsed_and_its_files_deleted_on_close(
+    spool_dir: pathlib.Path,
+) -> None:
+    boundary = "b0undary"
+    audio = os.urandom(SPOOL_LIMIT * 3)
+    body = _multipart_head(boundary) + audio + f"\r\n--{boundary}--\r\n".encode()
+    form = parse_multipart(
+        io.BytesIO(body), f"multipart/form-data; boundary={boundary}", content_length=len(body)
+    )
+    with form:
+        assert form.fields == [("model", "#g1_whisper-base")]
+        [part] = form.files
+        assert (part.name, part.filename, part.content_type, part.size) == (
+            "audio",
+            "call.wav",
+            "audio/wav",
+            len(audio),
+        )
+        assert part.file.read() == audio
+        if pathlib.Path("/proc/self/fd").is_dir():
+            assert len(_open_files_under(spool_dir)) == 1  # spooled to disk, not memory
+    if pathlib.Path("/proc/self/fd").is_dir():
+        assert _open_files_under(spool_dir) == []

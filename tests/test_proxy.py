@@ -285,8 +285,9 @@ def test_content_length_over_the_limit_is_refused_without_reading_the_body(
     host, port = small_proxy.url[len("http://") :].rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(
-            b"POST /v1/stt HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 5000000000\r\nExpect: 100-continue\r\n\r\n"
+            f"POST /v1/stt HTTP/1.1\r\nHost: {host}:{port}\r\n".encode()
+            + f"Authorization: Bearer {SECRET_KEY}\r\nContent-Type: application/json\r\n".encode()
+            + b"Content-Length: 5000000000\r\nExpect: 100-continue\r\n\r\n"
         )
         answer = b""
         while b"\r\n\r\n" not in answer:
@@ -303,7 +304,8 @@ def test_expect_100_continue_is_answered_when_the_body_is_wanted(
     host, port = proxy.url[len("http://") :].rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=10) as connection:
         connection.sendall(
-            b"POST /v1/stt HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n"
+            f"POST /v1/stt HTTP/1.1\r\nHost: {host}:{port}\r\n".encode()
+            + b"Content-Type: application/json\r\n"
             + f"Authorization: Bearer {SECRET_KEY}\r\nContent-Length: {len(body)}\r\n".encode()
             + b"Expect: 100-continue\r\n\r\n"
         )
@@ -678,6 +680,48 @@ def test_serve_answers_then_stops_cleanly_on_sigint() -> None:
     assert "POST /v1/stt 201 " in lines[0] and "POST /stt 201 " in lines[1]
 
 
+def test_serve_lends_its_key_to_speech_to_text_callers_only() -> None:
+    guide = "https://wiki.example/MIGRATION.md"
+    with Emulator(api_key=SECRET_KEY) as upstream:
+        served = Served(
+            "--upstream", upstream.url, "--api-key-env", "LSTT_TEST_KEY",
+            "--allowed-origin", "https://app.example", "--allowed-host", "stt.internal",
+            "--migration-guide-url", guide,
+            env={"LSTT_TEST_KEY": SECRET_KEY},
+        )  # fmt: skip
+        try:
+            port = served.url.rsplit(":", 1)[1]
+            page = requests.post(
+                served.url + "/v1/stt",
+                data=json.dumps(DOC_PAYLOAD),
+                headers={"Origin": "https://evil.example", "Content-Type": "text/plain"},
+                timeout=20,
+            )
+            allowed_page = requests.post(
+                served.url + "/v1/stt",
+                json=DOC_PAYLOAD,
+                headers={"Origin": "https://app.example"},
+                timeout=20,
+            )
+            rebound = requests.get(
+                served.url + "/healthz", headers={"Host": f"evil.example:{port}"}, timeout=10
+            )
+            named = requests.get(
+                served.url + "/healthz", headers={"Host": f"stt.internal:{port}"}, timeout=10
+            )
+            chat = requests.post(served.url + "/v1/chat/completions", json={}, timeout=10)
+        finally:
+            code, _stdout, stderr = served.stop(signal.SIGTERM)
+    assert code == 0, stderr
+    assert page.status_code == 403 and rebound.status_code == 421
+    assert allowed_page.status_code == 201 and named.status_code == 200
+    assert allowed_page.headers["Link"] == f'<{guide}>; rel="deprecation"; type="text/html"'
+    assert chat.status_code == 404  # the emulator's answer: it has no chat completions
+    assert len(upstream.creates) == 1 and upstream.creates[0].authorized
+    [chat_seen] = [r for r in upstream.requests if r.path == "/v1/chat/completions"]
+    assert not chat_seen.authorized
+
+
 @pytest.mark.skipif(CURL is None, reason="curl is not installed")
 def test_serve_with_the_emulator_stops_cleanly_on_sigterm() -> None:
     served = Served("--emulator", "--host", "0.0.0.0")
@@ -717,6 +761,10 @@ def test_serve_usage_errors_are_one_line_exit_2() -> None:
             (("--port", "0", "--upstream", "ftp://example.com"), "base URL"),
             (("--port", "0", "--max-body-size", "12Q"), "--max-body-size"),
             (("--port", "0", "--api-key-env", "LSTT_SURELY_UNSET"), "LSTT_SURELY_UNSET"),
+            (("--port", "0", "--api-key-for-all-paths"), "--api-key-env"),
+            (("--port", "0", "--allowed-origin", "null"), "--allowed-origin"),
+            (("--port", "0", "--allowed-host", "http://x/"), "--allowed-host"),
+            (("--port", "0", "--migration-guide-url", "MIGRATION.md"), "migration_guide_url"),
         ]
         for args, fragment in cases:
             result = run_serve(*args)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError
+from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError, log_to
 
 __all__ = ["add_serve_parser", "parse_size", "run_serve"]
 
@@ -50,7 +50,9 @@ def add_serve_parser(commands: argparse._SubParsersAction) -> None:
         ),
         epilog=(
             "Callers send their own key (Authorization: Bearer ...). The upstream defaults to "
-            "AIML_API_BASE_URL or https://api.aimlapi.com."
+            "AIML_API_BASE_URL or https://api.aimlapi.com. Requests from web pages of other "
+            "origins (403) and requests addressed to other host names (421, DNS rebinding) are "
+            "refused unless allowed with --allowed-origin / --allowed-host."
         ),
     )
     serve.add_argument(
@@ -85,7 +87,47 @@ def add_serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--api-key-env",
         metavar="NAME",
-        help="environment variable holding a key for requests that send no Authorization header",
+        help=(
+            "environment variable holding a key for speech-to-text requests that send no "
+            "Authorization header (legacy calls, create and poll)"
+        ),
+    )
+    serve.add_argument(
+        "--api-key-for-all-paths",
+        action="store_true",
+        help=(
+            "lend the --api-key-env key to every forwarded /v1/ request without a key of its "
+            "own (chat completions too), not only to the speech-to-text ones"
+        ),
+    )
+    serve.add_argument(
+        "--allowed-host",
+        metavar="HOST",
+        action="append",
+        default=[],
+        help=(
+            "also answer requests addressed to this Host (NAME for any port, NAME:PORT, or * for "
+            "any, e.g. behind a reverse proxy); repeatable. The listening address, and localhost "
+            "on loopback, are always answered"
+        ),
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help=(
+            "let web pages of this origin (scheme://host[:port]) call the proxy; repeatable. "
+            "Pages of other origins get 403"
+        ),
+    )
+    serve.add_argument(
+        "--migration-guide-url",
+        metavar="URL",
+        help=(
+            'where the rel="deprecation" Link header of legacy answers points '
+            "(default: the package's page, https://pypi.org/project/legacy-stt/)"
+        ),
     )
     serve.add_argument(
         "--poll-timeout",
@@ -133,11 +175,7 @@ def _configure_logging(verbose: bool) -> None:
     # One line per request from the proxy at INFO; the library's other INFO lines (one per job
     # created) would double them. -v has configured DEBUG for everything already.
     if not verbose:
-        logging.basicConfig(
-            level=logging.WARNING,
-            stream=sys.stderr,
-            format=f"{PROG}: %(asctime)s %(levelname)s %(message)s",
-        )
+        log_to(sys.stderr, logging.WARNING, f"{PROG}: %(asctime)s %(levelname)s %(message)s")
         logging.getLogger("legacy_stt.proxy").setLevel(logging.INFO)
 
 
@@ -179,8 +217,12 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
         require_target(args.target)
         options["target"] = args.target
     fallback = _fallback_key(args.api_key_env)
+    if args.api_key_for_all_paths and fallback is None:
+        raise UsageError("--api-key-for-all-paths needs --api-key-env NAME (the key to lend)")
     if fallback is None and args.emulator:
         fallback = EMULATOR_KEY  # the emulator takes any key; this one is not a secret
+    if args.migration_guide_url is not None:
+        options["migration_guide_url"] = args.migration_guide_url
     _configure_logging(args.verbose)
     with _upstream(args) as upstream:
         try:
@@ -190,6 +232,9 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
                 upstream=upstream,
                 strict=args.strict,
                 fallback_api_key=fallback,
+                fallback_key_all_paths=args.api_key_for_all_paths,
+                allowed_hosts=args.allowed_host,
+                allowed_origins=args.allowed_origin,
                 allow_insecure_http=args.allow_insecure_http,
                 **options,
             )
@@ -210,7 +255,9 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
                         f"{PROG}: warning: listening on {args.host}: the proxy is reachable from "
                         "the network"
                         + (
-                            ", and it lends its API key to every caller" if args.api_key_env else ""
+                            ", and it lends its API key to every caller that can reach it"
+                            if args.api_key_env
+                            else ""
                         ),
                         file=err,
                     )
