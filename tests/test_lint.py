@@ -454,3 +454,94 @@ def test_upload_under_file_in_python_is_reported(
     assert found == [(5, 16, "legacy-endpoint"), (8, 20, "upload-field")]
     assert "`file` -> `audio`" in document["findings"][1]["message"]
     # "True" (how requests writes a boolean form field) is read as true: no type error.
+
+
+# -- streaming: the reporters write what they are handed, the documents stay the same --
+
+
+def render_whole(name: str, result: Any) -> str:
+    """The document as the reporters rendered it whole, from a result that kept its findings.
+
+    Written as the command writes to its standard output (lone surrogates escaped).
+    """
+    reporter = REPORTERS_BY_NAME[name](io.StringIO())
+    text = json.dumps(reporter.document(result), indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["json", "sarif"])
+@pytest.mark.parametrize("spool_limit", [None, 10])
+def test_streamed_documents_are_the_documents_rendered_whole(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    mixed_tree: pathlib.Path,
+    name: str,
+    spool_limit: int | None,
+) -> None:
+    from legacy_stt.lint import reporters
+
+    if spool_limit is not None:  # past the limit, findings wait in a temporary file
+        monkeypatch.setattr(reporters._Spool, "MEMORY_LIMIT", spool_limit)
+    # A member name UTF-8 cannot encode survives the temporary file.
+    write_json = {"model": "#g1_nova-2-general", "url": "https://x/a.mp3", "\ud800": 1}
+    (mixed_tree / "odd.json").write_text(json.dumps(write_json))
+    paths = [str(mixed_tree), str(EXAMPLES / "invalid")]
+    _, out, _ = check(capsys, "--format", name, *paths)
+    assert out == render_whole(name, Checker().check(paths))
+    _, out, _ = check(capsys, "--format", name, str(EXAMPLES / "valid"))  # no findings
+    assert out == render_whole(name, Checker().check([str(EXAMPLES / "valid")]))
+
+
+def test_findings_are_handed_over_payload_by_payload(mixed_tree: pathlib.Path) -> None:
+    batches: list[list[Any]] = []
+    result = Checker().check([str(mixed_tree)], sink=batches.append)
+    assert result.findings == []  # handed over, not kept
+    assert [len(batch) for batch in batches] == [1, 2, 1, 1, 1, 1]
+    kept = Checker().check([str(mixed_tree)])
+    assert [f for batch in batches for f in batch] == kept.sorted_findings()
+    assert result.counts == kept.counts and result.exit_status() == kept.exit_status() == 2
+
+
+def test_json_array_items_are_located_on_their_own_lines_and_after_a_bom(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    item = '{"model": "#g1_nova-2-general", "url": "https://x/a.mp3", "diarise": true}'
+    text = f'[{item}, {item},\n  {item},\n  {{"model": "nova-2",\n   "url": 3}}]\n'
+    path = tmp_path / "batch.json"
+    for bom in (b"", b"\xef\xbb\xbf"):
+        path.write_bytes(bom + text.encode())
+        _, document = check_json(capsys, str(path))
+        lines = text.splitlines()
+        found = []
+        for finding in document["findings"]:
+            # A BOM is a character of the first line, as before.
+            column = finding["column"] - (1 if bom and finding["line"] == 1 else 0)
+            found.append((finding["payload"], lines[finding["line"] - 1][column - 1 :][:9]))
+        assert found == [
+            ("item 0", '"diarise"'),
+            ("item 1", '"diarise"'),
+            ("item 2", '"diarise"'),
+            ("item 3", '"model": '),
+        ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('[{"model": "nova-2", "url": "https://x/a.mp3"}]', [(1, "unknown-model", "item 0")]),
+        (  # an array on the first line of JSON Lines
+            '[{"model": "nova-2"}]\n{"model": "nova-2", "url": "https://x/a.mp3"}\n',
+            [(1, "not-an-object", "line 1"), (2, "unknown-model", "line 2")],
+        ),
+        ('[{"model": "nova-2"},]', [(1, "invalid-json", None)]),
+    ],
+)
+def test_standard_input_json_arrays(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    expected: list[tuple[int, str, str | None]],
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    _, document = check_json(capsys, "-")
+    assert [(f["line"], f["code"], f["payload"]) for f in document["findings"]] == expected

@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 import legacy_stt
+from legacy_stt.lint import pysource
 from legacy_stt.lint.pysource import (
     LEGACY_PATHS,
     SERVICE_HOSTS,
@@ -935,3 +936,127 @@ def test_repository_sources_scan_without_errors() -> None:
     for path in files:
         calls = scan_python(path.read_text(encoding="utf-8"), str(path))
         assert all(is_legacy_url(c.url) for c in calls)
+
+
+# -- large sources: big literal displays are set aside ---------------------------------
+
+
+def scan_unbounded(source: str, monkeypatch: pytest.MonkeyPatch) -> list[LegacyCall]:
+    """What scan_python finds when it parses ``source`` whole, however large."""
+    with monkeypatch.context() as patch:
+        patch.setattr(pysource, "_SMALL_SOURCE", sys.maxsize)
+        return scan_python(source)
+
+
+MODEL = "#g1_nova-2-general"
+
+
+def table(items: int, per_line: int = 0) -> str:
+    cells = [repr(f"s{n}") if n % 3 else str(-n) for n in range(items)]
+    if not per_line:
+        return ", ".join(cells)
+    rows = [", ".join(cells[n : n + per_line]) for n in range(0, items, per_line)]
+    return ",\n    ".join(rows)
+
+
+LARGE_SOURCES = {
+    "a table before the call": (
+        f"import requests\nTABLE = [{table(30_000)}]\n"
+        f"BASE = 'https://api.aimlapi.com'\n"
+        f"requests.post(BASE + '/stt', json={{'model': '{MODEL}', 'url': 'x', 'diarise': 1}})\n"
+    ),
+    "a table over many lines, the call after it on its last line": (
+        f"import requests\nTABLE = {{\n    {table(24_000, per_line=7)}\n}}; requests.post("
+        f"'{LEGACY}', json={{'model': '{MODEL}', 'url': 'https://a.b/c.mp3', 'tag': ['x']}})\n"
+    ),
+    "a table in the payload": (
+        f"import httpx\nhttpx.post('{LEGACY}', json={{'model': '{MODEL}', 'keywords': "
+        f"[{table(20_000)}], 'url': 'https://a.b/c.mp3'}})\n"
+    ),
+    "CRLF line breaks, nested rows and a table in a call's arguments": (
+        "import requests\r\nROWS = [\r\n"
+        + ",\r\n".join(f"    ({n}, 'r{n}', None, -{n}.5e-3)" for n in range(10_500))
+        + f"\r\n]\r\nrequests.post(\r\n    '{UNVERSIONED}',\r\n    data={{'model': '{MODEL}'}},"
+        f"\r\n    files={{'file': ({table(11_000)})}},\r\n)\r\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LARGE_SOURCES))
+def test_large_literals_set_aside_change_nothing_found(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = LARGE_SOURCES[name]
+    assert len(source) > pysource._SMALL_SOURCE
+    assert pysource._without_big_literals(source, sys.maxsize) != source  # something set aside
+    calls = scan_python(source)
+    assert calls, "the call was not found"
+    reference = scan_unbounded(source, monkeypatch)
+    assert calls == reference
+    # LegacyCall's equality leaves these out.
+    assert [(c.payload, c.positions) for c in calls] == [
+        (c.payload, c.positions) for c in reference
+    ]
+
+
+def test_set_aside_sources_keep_every_name_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Setting aside every display of more than two items shows that the lexer keeps in step
+    # with Python's: what is left parses, line for line, with every name where it was.
+    import ast
+
+    monkeypatch.setattr(pysource, "_MAX_ITEMS", 2)
+    monkeypatch.setattr(pysource, "_MAX_LITERAL_TOKENS", 6)
+    root = pathlib.Path(legacy_stt.__file__).parent
+    files = sorted(root.rglob("*.py")) + sorted(pathlib.Path(__file__).parent.rglob("*.py"))
+    changed = 0
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        kept = pysource._without_big_literals(source, sys.maxsize)
+        changed += kept != source
+        names = [
+            sorted(
+                (node.id, node.lineno, node.col_offset)
+                for node in ast.walk(ast.parse(text))
+                if isinstance(node, ast.Name)
+            )
+            for text in (source, kept)
+        ]
+        assert names[0] == names[1], path
+        assert len(kept.splitlines()) == len(source.splitlines()), path
+    assert changed > 10
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # `...` is no pattern: a display in a `case` pattern stays.
+        "match x:\n    case [1, 2, 3, 4]:\n        pass\n    case {0: [1, 2, 3]}: y = [1, 2, 3]\n",
+        # Triple quotes, escapes, prefixes and comments hide brackets and quotes.
+        "a = '''[1, 2, 3'''\nb = b'\\'(' + r\"\\\"\" + '''\\'''' # ( [\nc = [1, 2, 3, 4]\n",
+        'd = f\'{[1, 2, 3]}\' + """("""\ne = (1, 2, 3, 4)\n',
+        'x = "x\\\ny"; y = [1, 2, 3]\n',
+    ],
+)
+def test_setting_aside_follows_python_lexing(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ast
+
+    monkeypatch.setattr(pysource, "_MAX_ITEMS", 2)
+    kept = pysource._without_big_literals(source, sys.maxsize)
+    ast.parse(kept)
+    assert kept.count("\n") == source.count("\n")
+
+
+def test_a_long_string_with_many_escapes_costs_no_memory() -> None:
+    # A regex keeps state for each repetition of a group: escapes are matched in bounded runs.
+    source = "DATA = b'" + "\\x00\\x01" * 300_000 + "'\nITEMS = [" + "1, " * 20_000 + "]\n"
+    kept = pysource._without_big_literals(source, sys.maxsize)
+    assert kept.startswith(source[: source.index("ITEMS")]) and "[...  " in kept
+
+
+def test_too_many_tokens_besides_literals_is_an_error() -> None:
+    source = "import requests\n" + "x = 1\n" * 40_000
+    with pytest.raises(pysource.SourceTooLarge) as caught:
+        scan_python(source)
+    assert caught.value.tokens > pysource.MAX_TOKENS
+    assert isinstance(caught.value, ValueError)
+    assert scan_python(source, max_tokens=10**6) == []

@@ -88,10 +88,16 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     checker = Checker(target=args.target, uploads=args.uploads, only_payloads=args.only_payloads)
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be given only once")
-    # One byte past the limit is enough to know that standard input is too large to check.
-    result = checker.check(args.paths, stdin=lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
     reporter = REPORTERS_BY_NAME[args.format](
         out, quiet=args.quiet, color=args.format == "text" and _use_color(args.color, out)
     )
-    reporter.report(result)
+    # The reporter takes the findings as they come, so none is kept for the whole run.
+    reporter.start()
+    # One byte past the limit is enough to know that standard input is too large to check.
+    result = checker.check(
+        args.paths,
+        stdin=lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1),
+        sink=reporter.emit,
+    )
+    reporter.finish(result)
     return result.exit_status(strict=args.strict)

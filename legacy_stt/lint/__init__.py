@@ -9,6 +9,14 @@ SARIF. Programmatic use::
     result = Checker(target="nova-3").check(["payloads/"])
     REPORTERS_BY_NAME["text"](sys.stdout).report(result)
     sys.exit(result.exit_status())
+
+or, so that memory does not grow with the number of findings (as the
+command does), hand them to the reporter as they are found::
+
+    reporter = REPORTERS_BY_NAME["json"](sys.stdout)
+    reporter.start()
+    result = Checker().check(["payloads/"], sink=reporter.emit)
+    reporter.finish(result)
 """
 
 from .checker import Checker, lint_payload

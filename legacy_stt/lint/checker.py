@@ -5,20 +5,31 @@ client, so ``check`` and a real call can never disagree. The common case —
 a valid payload — costs one file read, one ``json`` parse and one compiled
 schema check; positions and detailed messages are worked out only for
 payloads with something to report.
+
+Work and memory are bounded per file, not per run. A directory walk enters
+each real directory and checks each real file once, and never opens a FIFO
+or a device (``legacy_stt.files``). A file is read only up to
+MAX_FILE_BYTES. JSON Lines and JSON arrays are checked one payload at a
+time, and the result hands each payload's findings to its sink (a reporter)
+as soon as they are known. A large Python source is parsed without its big
+literal tables, or not at all if it is still too big for a syntax tree.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+from ..files import NotRegularFile, TooLarge, read_limited, walk
 from ..registry import default_registry
 from ..validation import INPUT_MEMBERS, inspect_payload, too_deep_problem
 from .locate import position_of, positions_for
-from .result import ERROR, INFO, WARNING, CheckResult, Finding
+from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
 
 __all__ = [
     "Checker",
@@ -28,6 +39,8 @@ __all__ = [
     "SUFFIX_KINDS",
     "MAX_FILE_BYTES",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Directories never walked into: tool caches, virtual environments, VCS data, builds.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -64,6 +77,16 @@ _STDIN = "-"
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: How much of a too-large file met in a directory walk is read to tell whether it holds payloads.
 _SNIFF_BYTES = 64 * 1024
+
+
+#: How much of a JSON Lines file is split into lines at once.
+_LINES_AT_ONCE = 1 << 20
+#: What may come before a JSON document's first character (a BOM, JSON's whitespace).
+_LEADING = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r]*")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+#: A Python file too large to parse is only ours, met in a walk, if it names the service.
+_MENTIONS_SERVICE = re.compile(rb"(?i)aimlapi")
 
 
 class _TooDeep(ValueError):
@@ -179,6 +202,10 @@ class _Source:
     explicit: bool
 
 
+class _MoreValues(ValueError):
+    """More than one JSON value: standard input holding JSON Lines."""
+
+
 class Checker:
     """Checks legacy payload files, JSON Lines files and Python sources.
 
@@ -213,45 +240,59 @@ class Checker:
     # -- inputs -------------------------------------------------------------
 
     def check(
-        self, paths: Iterable[str], *, stdin: Callable[[], bytes] | None = None
+        self,
+        paths: Iterable[str],
+        *,
+        stdin: Callable[[], bytes] | None = None,
+        sink: FindingSink | None = None,
     ) -> CheckResult:
-        """Check every path (files, directories, ``-`` for ``stdin()``) into one result."""
-        result = CheckResult()
-        for path in paths:
+        """Check every path (files, directories, ``-`` for ``stdin()``) into one result.
+
+        With a ``sink`` (a reporter's ``emit``), the findings are not kept in
+        the result but handed to it payload by payload, each batch sorted.
+        Either way they come sorted by path, as a sort of all of them would
+        order them: the paths are taken in that order, and a directory's
+        files too (unless one path is inside another).
+        """
+        result = CheckResult(sink=sink)
+        for path in sorted(paths, key=_order_of_findings):
             if path == _STDIN:
                 data = stdin() if stdin is not None else b""
                 if len(data) > MAX_FILE_BYTES:
                     self._too_large("<stdin>", b"", result, explicit=True)
-                    continue
-                self._check_stdin(data, result)
+                else:
+                    self._check_json(_Source("<stdin>", data, True), result, may_be_lines=True)
             elif os.path.isdir(path):
                 self._walk(os.path.normpath(path), result)
             else:
-                self._check_file(path, result, explicit=not self.only_payloads)
+                self._check_file(path, result, explicit=not self.only_payloads, named=True)
+            result.flush()
         return result
 
     def _walk(self, top: str, result: CheckResult) -> None:
-        pending = [top]
-        while pending:
-            directory = pending.pop()
-            try:
-                with os.scandir(directory) as entries:
-                    listed = sorted(entries, key=lambda entry: entry.name)
-            except OSError as error:
-                self._unreadable(directory, error, result)
-                continue
-            subdirectories = []
-            for entry in listed:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    if entry.name not in self.excluded_dirs and not entry.name.startswith("."):
-                        subdirectories.append(entry.path)
-                elif os.path.splitext(entry.name)[1] in SUFFIX_KINDS:
-                    self._check_file(entry.path, result, explicit=False)
-            pending.extend(reversed(subdirectories))
+        def skip_directory(path: str, name: str) -> bool:
+            return name in self.excluded_dirs or name.startswith(".")
+
+        def special(path: str, kind: str) -> None:
+            # Opening a FIFO waits for a writer: it is never read, only counted.
+            logger.info("skipped %s: it is %s", path, kind)
+            result.files_skipped += 1
+
+        def unreadable(path: str, error: OSError) -> None:
+            self._unreadable(path, error, result)
+            result.flush()
+
+        for path in walk(
+            top,
+            include=_is_checked,
+            skip_directory=skip_directory,
+            on_error=unreadable,
+            on_special=special,
+            on_broken=unreadable,  # a dangling link named *.json: reported, as it always was
+            files_first=False,  # path order: the order the findings were always sorted in
+        ):
+            self._check_file(path, result, explicit=False, named=False)
+            result.flush()
 
     def _unreadable(self, path: str, error: OSError, result: CheckResult) -> None:
         reason = error.strerror or str(error)
@@ -260,19 +301,23 @@ class Checker:
         result.unreadable.append(path)
         result.add(Finding(path, ERROR, "unreadable", f"cannot read {path}: {reason}"))
 
-    def _check_file(self, path: str, result: CheckResult, *, explicit: bool) -> None:
+    def _check_file(self, path: str, result: CheckResult, *, explicit: bool, named: bool) -> None:
+        # A file met in a walk must be a regular file; one named on the command line may
+        # be a pipe, such as <(command): it is read, up to the limit.
         try:
-            with open(path, "rb") as handle:
-                if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                    self._too_large(path, handle.read(_SNIFF_BYTES), result, explicit=explicit)
-                    return
-                # A pipe or a device reports no size: read one byte past the limit to find out.
-                data = handle.read(MAX_FILE_BYTES + 1)
+            data = read_limited(path, MAX_FILE_BYTES, regular_only=not named, sniff=_SNIFF_BYTES)
+        except TooLarge as error:
+            self._too_large(path, error.head, result, explicit=explicit)
+            return
+        except NotRegularFile as error:
+            if named:
+                self._unreadable(path, error, result)
+            else:  # became a FIFO or a device since the walk listed it
+                logger.info("skipped %s: %s", path, error)
+                result.files_skipped += 1
+            return
         except OSError as error:
             self._unreadable(path, error, result)
-            return
-        if len(data) > MAX_FILE_BYTES:
-            self._too_large(path, data[:_SNIFF_BYTES], result, explicit=explicit)
             return
         kind = SUFFIX_KINDS.get(os.path.splitext(path)[1], "json")
         source = _Source(path, data, explicit)
@@ -299,23 +344,33 @@ class Checker:
             )
         )
 
-    def _check_stdin(self, data: bytes, result: CheckResult) -> None:
-        source = _Source("<stdin>", data, explicit=True)
-        try:
-            _parse_json(data)
-        except ValueError as error:
-            # More than one value: JSON Lines.
-            if isinstance(error, json.JSONDecodeError) and error.msg == "Extra data":
-                self._check_json_lines(source, result)
-                return
-        self._check_json(source, result)
-
     # -- JSON ---------------------------------------------------------------
 
-    def _check_json(self, source: _Source, result: CheckResult) -> None:
+    def _check_json(
+        self, source: _Source, result: CheckResult, *, may_be_lines: bool = False
+    ) -> None:
+        """A JSON document: one payload, or an array of them. ``may_be_lines``: standard input."""
+        if source.data.startswith(b"[", _matched_end(_LEADING.match(source.data))):
+            try:
+                self._check_array(source, result)
+                return
+            except _MoreValues:
+                if may_be_lines:
+                    self._check_json_lines(source, result)
+                    return
+            except (ValueError, RecursionError):
+                pass  # not a valid array: the whole-document parse below says why
         try:
             value = _parse_json(source.data)
         except ValueError as error:
+            # More than one value on standard input: JSON Lines.
+            if (
+                may_be_lines
+                and isinstance(error, json.JSONDecodeError)
+                and error.msg == "Extra data"
+            ):
+                self._check_json_lines(source, result)
+                return
             # A broken file met in a directory walk is only ours if it mentions a model.
             if source.explicit or b'"model"' in source.data:
                 result.files_checked += 1
@@ -330,24 +385,72 @@ class Checker:
         if isinstance(value, list):
             for index, item in enumerate(value):
                 self._report(source, item, result, prefix=f"/{index}", label=f"item {index}")
+                result.flush()
         else:
             self._report(source, value, result)
 
-    def _check_json_lines(self, source: _Source, result: CheckResult) -> None:
-        lines = source.data.splitlines()
-        if not source.explicit and not _jsonl_looks_like_payloads(lines):
+    def _check_array(self, source: _Source, result: CheckResult) -> None:
+        """A JSON array, parsed and checked one item at a time, each item's text located alone.
+
+        A first pass only parses, so that a file that is not valid JSON is
+        reported as before, by the whole-document parse, and nothing of it is
+        reported twice. Raises ValueError (or RecursionError) if it is not a
+        valid array, _MoreValues if something follows it.
+        """
+        encoding = json.detect_encoding(source.data)
+        text = source.data.decode(encoding, "surrogatepass")  # as json.loads decodes bytes
+        start = _matched_end(_JSON_SPACE.match(text))
+        count = 0
+        looks = True
+        for _, _, value in _array_items(text, start):
+            count += 1
+            looks = looks and isinstance(value, dict) and "model" in value
+        if not source.explicit and not (looks and count):
             result.files_skipped += 1
             return
         result.files_checked += 1
-        for number, raw in enumerate(lines, start=1):
+        # A BOM counts as a character of the first line, as the editor shows it.
+        first_line_shift = 1 if encoding == "utf-8-sig" else 0
+        line, line_start, counted_to = 1, 0, 0
+        for index, (item_start, item_end, item) in enumerate(_array_items(text, start)):
+            result.payloads_checked += 1
+            issues = self._lint(item)
+            if issues:
+                newlines = text.count("\n", counted_to, item_start)
+                if newlines:
+                    line += newlines
+                    line_start = text.rindex("\n", counted_to, item_start) + 1
+                counted_to = item_start
+                shift = item_start - line_start + (first_line_shift if line == 1 else 0)
+                where_item = (line, shift + 1)
+                positions = positions_for(
+                    text[item_start:item_end], {issue.pointer for issue in issues}, line=line
+                )
+                for issue in issues:
+                    where = position_of(issue.pointer, positions)
+                    if where is None:
+                        where = where_item
+                    elif where[0] == line:  # on the item's first line, after what precedes it
+                        where = (line, where[1] + shift)
+                    result.add(issue.at(source.path, where, f"item {index}"))
+            result.flush()
+
+    def _check_json_lines(self, source: _Source, result: CheckResult) -> None:
+        if not source.explicit and not _jsonl_looks_like_payloads(source.data):
+            result.files_skipped += 1
+            return
+        result.files_checked += 1
+        # Line by line from the bytes: no list of every line, no finding kept past its line.
+        for number, raw in _lines(source.data):
             if not raw.strip():
                 continue
             try:
                 value = _parse_json(raw)
             except ValueError as error:
                 result.add(_invalid_json(source.path, error, line=number))
-                continue
-            self._report(source, value, result, line=number, label=f"line {number}", text=raw)
+            else:
+                self._report(source, value, result, line=number, label=f"line {number}", text=raw)
+            result.flush()
 
     def _report(
         self,
@@ -388,12 +491,28 @@ class Checker:
     def _check_python(self, source: _Source, result: CheckResult) -> None:
         from importlib.util import decode_source
 
-        from .pysource import scan_python
+        from .pysource import SourceTooLarge, scan_python
 
-        result.files_checked += 1
         try:
             calls = scan_python(decode_source(source.data), source.path)
+        except SourceTooLarge as error:
+            # Met in a walk, a big generated module is only ours if it names the service.
+            if not source.explicit and not _MENTIONS_SERVICE.search(source.data):
+                result.files_skipped += 1
+                return
+            result.files_checked += 1
+            result.add(
+                Finding(
+                    source.path,
+                    WARNING,
+                    "python-too-large",
+                    "not scanned for legacy calls: too large to parse in bounded memory "
+                    f"({error}); split it, or search it for the legacy endpoint by hand",
+                )
+            )
+            return
         except (SyntaxError, ValueError) as error:
+            result.files_checked += 1
             line = getattr(error, "lineno", None)
             result.add(
                 Finding(
@@ -406,6 +525,7 @@ class Checker:
                 )
             )
             return
+        result.files_checked += 1
         for call in calls:
             result.call_sites += 1
             label = f"call at line {call.line}"
@@ -492,8 +612,77 @@ def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> 
     return issues
 
 
-def _jsonl_looks_like_payloads(lines: list[bytes]) -> bool:
-    for raw in lines:
+def _order_of_findings(path: str) -> str:
+    """Where the findings of ``path`` sort among those of the other paths."""
+    if path == _STDIN:
+        return "<stdin>"
+    if os.path.isdir(path):
+        return os.path.normpath(path) + os.sep
+    return path
+
+
+def _is_checked(name: str) -> bool:
+    return os.path.splitext(name)[1] in SUFFIX_KINDS
+
+
+def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(number, line) of each line of ``data``, numbered as ``bytes.splitlines()`` would list them.
+
+    A megabyte or so at a time, cut after a line feed: a list of every line
+    would cost several times the file.
+    """
+    number = 0
+    start = 0
+    while start < len(data):
+        cut = data.find(b"\n", start + _LINES_AT_ONCE)
+        end = len(data) if cut < 0 else cut + 1
+        for line in data[start:end].splitlines():
+            number += 1
+            yield number, line
+        start = end
+
+
+def _always(match: re.Match[Any] | None) -> re.Match[Any]:
+    """A match of a pattern that cannot fail (it matches the empty string)."""
+    assert match is not None
+    return match
+
+
+def _matched_end(match: re.Match[Any] | None) -> int:
+    return _always(match).end()
+
+
+def _array_items(text: str, start: int) -> Iterator[tuple[int, int, Any]]:
+    """(start, end, value) of each item of the JSON array at ``text[start]``, parsed one by one.
+
+    Raises ValueError (or RecursionError) where ``json.loads`` would fail,
+    though maybe with another message: callers parse the whole text for
+    that. Raises _MoreValues if anything but whitespace follows the array.
+    """
+
+    def space(text: str, index: int) -> Any:
+        return _always(_JSON_SPACE.match(text, index))
+
+    index = space(text, start + 1).end()
+    if text.startswith("]", index):
+        end = index + 1
+    else:
+        while True:
+            value, end = _DECODER.raw_decode(text, index)
+            yield index, end, value
+            index = space(text, end).end()
+            if text.startswith("]", index):
+                end = index + 1
+                break
+            if not text.startswith(",", index):
+                raise ValueError("expected ',' or ']' after an array item")
+            index = space(text, index + 1).end()
+    if space(text, end).end() != len(text):
+        raise _MoreValues("more after the array")
+
+
+def _jsonl_looks_like_payloads(data: bytes) -> bool:
+    for _, raw in _lines(data):
         if raw.strip():
             try:
                 return _looks_like_payload(_parse_json(raw))

@@ -29,7 +29,9 @@ from urllib.parse import urljoin, urlsplit
 __all__ = [
     "SERVICE_HOSTS",
     "LEGACY_PATHS",
+    "MAX_TOKENS",
     "LegacyCall",
+    "SourceTooLarge",
     "is_legacy_url",
     "scan_python",
 ]
@@ -105,6 +107,212 @@ _START: _Pos = (0, 0)
 _MAX_TEXT = 65536
 _MAX_ITEMS = 10000
 _MAX_DEPTH = 120
+
+#: At most this many tokens of a source are parsed (once its big literals are set aside, see
+#: ``_without_big_literals``): an ``ast`` tree costs up to about 1 KB per token, so a 9 MB
+#: source of small tokens would take gigabytes. Hand-written modules stay far below it.
+MAX_TOKENS = 150_000
+#: Sources up to this many characters are parsed as they are: even at one token per
+#: character their tree stays within about the same memory as MAX_TOKENS allows.
+_SMALL_SOURCE = 128 * 1024
+#: A display of literals with more tokens than this is set aside even within _MAX_ITEMS items.
+_MAX_LITERAL_TOKENS = 50_000
+
+
+class SourceTooLarge(ValueError):
+    """A source with more tokens than ``MAX_TOKENS`` outside its big literals: it is not parsed."""
+
+    def __init__(self, tokens: int, limit: int) -> None:
+        self.tokens = tokens
+        self.limit = limit
+        super().__init__(f"more than {limit:,} tokens besides big literals ({tokens:,})")
+
+
+_PREFIX = r"(?:[rRbBuU]|[rR][bB]|[bB][rR])?"
+_GAP = r"[ \t\f\r\n]*"
+# A signed number, or a one-line string without separators, signs or escapes (and not the
+# start of a triple-quoted one). A run of these and their separators is one match, so a
+# table of data costs few matches (and its commas can be counted). An exponent's sign ends
+# a run; it is then picked up as an operator.
+_ATOM = rf"""(?:[-+]?\d[\w.]*|{_PREFIX}(?:'(?!'')[^'\\\r\n,:+-]*'|"(?!"")[^"\\\r\n,:+-]*"))"""
+# Just enough of Python's lexical grammar to find brackets and what is between them. A
+# repeated group costs the regex engine memory for each repetition, so every such
+# repetition is bounded; a long run is then several matches.
+_LEXEME = re.compile(
+    rf"""
+    (?P<run>{_ATOM}(?:{_GAP}[,:]{_GAP}{_ATOM}){{0,1000}}{_GAP}[,:]?)
+    | (?P<space>(?:[\ \t\f]+|\\(?:\r\n|\r|\n)|\#[^\r\n]*){{1,1000}})
+    | (?P<newline>\r\n|\r|\n)
+    | (?P<string>{_PREFIX}(?P<quote>'''|\"\"\"|'|"))
+    | (?P<fstring>(?:[fF][rR]?|[rR][fF])(?P<fquote>'''|\"\"\"|'|"))
+    | (?P<number>(?:\d|\.\d)[\w.]*(?:[eE][-+][\w.]*)?)
+    | (?P<constant>(?:True|False|None)(?!\w))
+    | (?P<open>[(\[{{])
+    | (?P<close>[)\]}}])
+    | (?P<comma>,)
+    | (?P<operator>[:+-])
+    | (?P<other>\w+|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# The rest of a string after its opening quote, up to 1000 escapes (or lone quotes) at a time.
+_STRING_BODIES = {
+    quote: re.compile(body, re.DOTALL)
+    for quote, body in (
+        ("'", r"[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*){0,1000}"),
+        ('"', r'[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*){0,1000}'),
+        ("'''", r"[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*){0,1000}"),
+        ('"""', r'[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*){0,1000}'),
+    )
+}
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_LITERAL_LEXEMES = frozenset({"string", "number", "constant", "comma", "operator"})
+
+
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """A match of a pattern that cannot fail (it matches the empty string, or has a catch-all)."""
+    assert match is not None
+    return match
+
+
+def _string_end(source: str, start: int, quote: str) -> int:
+    """Where the string whose body starts at ``start`` ends (after its quote), or -1."""
+    body = _STRING_BODIES[quote]
+    while True:
+        start = _always(body.match(source, start)).end()
+        if source.startswith(quote, start):
+            return start + len(quote)
+        if start >= len(source) or source[start] not in "\\'\"":
+            return -1  # a line break in a one-line string, or the end of the source
+        # Stopped at an escape or a quote only because of the bound: go on.
+
+
+class _Group:
+    """A bracket pair being scanned."""
+
+    __slots__ = ("closer", "items", "keep", "literal", "mark", "start", "tokens")
+
+    def __init__(self, start: int, closer: str, mark: int, keep: bool) -> None:
+        self.start = start
+        self.closer = closer
+        self.keep = keep  # in a `case` pattern, where `...` is no pattern
+        self.literal = True  # nothing but literals, commas, colons, signs and brackets so far
+        self.tokens = 0  # tokens inside, a set-aside display counting as one
+        self.items = 1  # commas at this level, plus one
+        self.mark = mark  # how many set-aside spans came before this group
+
+
+def _without_big_literals(source: str, max_tokens: int) -> str:
+    """``source`` with the insides of its big literal displays replaced by ``...``.
+
+    Large Python files are nearly always data: tables of numbers or strings
+    written as one huge list or dict. Such a display (nothing but literals;
+    more than _MAX_ITEMS items, which the resolver gives up on anyway, or
+    more than _MAX_LITERAL_TOKENS tokens) names nothing, so calls and the
+    names they use are found just the same once it is gone. Lines and
+    columns of everything else are kept: the line breaks stay, and the last
+    line of a display keeps its length. Raises SourceTooLarge if what is
+    left has more than ``max_tokens`` tokens.
+    """
+    stack: list[_Group] = []
+    spans: list[tuple[int, int]] = []
+    tokens = 0
+    confused = False  # unbalanced brackets or quotes: it will not parse; set nothing more aside
+    pattern = False  # on a line that starts (or may start) a `case` pattern
+    position, size = 0, len(source)
+    lexeme = _LEXEME.match
+    while position < size:
+        match = _always(lexeme(source, position))
+        kind = match.lastgroup
+        position = match.end()
+        if kind == "space":
+            continue
+        if kind == "newline":
+            if not stack:  # a statement ends; inside brackets a newline is nothing
+                tokens += 1
+                pattern = False
+            continue
+        if kind == "open":
+            keep = stack[-1].keep if stack else pattern
+            stack.append(_Group(match.start(), _CLOSERS[match.group()], len(spans), keep))
+            continue
+        if kind == "close":
+            if not stack or stack[-1].closer != match.group():
+                confused = True
+                tokens += 1
+                continue
+            group = stack.pop()
+            count = group.tokens + 2
+            if (
+                group.literal
+                and not group.keep
+                and not confused
+                and (group.items > _MAX_ITEMS or group.tokens > _MAX_LITERAL_TOKENS)
+            ):
+                del spans[group.mark :]  # set aside with the whole display
+                spans.append((group.start + 1, match.start()))
+                count = 3
+            if stack:
+                parent = stack[-1]
+                parent.tokens += count
+                parent.literal = parent.literal and group.literal
+            else:
+                tokens += count
+            continue
+        if kind == "run":
+            # Tokens: each atom, its sign and its separator (no separator hides in a run's strings).
+            start, end = match.span()
+            commas = source.count(",", start, end)
+            count = 2 * (commas + source.count(":", start, end)) + 1
+            count += source.count("-", start, end) + source.count("+", start, end)
+            if stack:
+                stack[-1].tokens += count
+                stack[-1].items += commas
+            else:
+                newlines = source.count("\n", start, end) + source.count("\r", start, end)
+                tokens += count + newlines
+                pattern = pattern and not newlines
+            continue
+        if kind == "string" or kind == "fstring":
+            end = _string_end(source, position, match.group("quote") or match.group("fquote"))
+            if end < 0:
+                confused = True  # not terminated: lex on after the quote
+            else:
+                position = end
+        if stack:
+            group = stack[-1]
+            group.tokens += 1
+            if kind == "comma":
+                group.items += 1
+            elif kind not in _LITERAL_LEXEMES:
+                group.literal = False
+        else:
+            tokens += 1
+            pattern = pattern or match.group() == "case"
+    tokens += sum(group.tokens + 1 for group in stack)  # brackets never closed
+    if tokens > max_tokens:
+        raise SourceTooLarge(tokens, max_tokens)
+    if not spans:
+        return source
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces.append(source[done:start])
+        pieces.append(_set_aside(source, start, end))
+        done = end
+    pieces.append(source[done:])
+    return "".join(pieces)
+
+
+def _set_aside(source: str, start: int, end: int) -> str:
+    """``...`` for ``source[start:end]``, with its line breaks and the length of its last line."""
+    crlf = source.count("\r\n", start, end)
+    breaks = "\r\n" * crlf + "\n" * (source.count("\n", start, end) - crlf)
+    breaks += "\r" * (source.count("\r", start, end) - crlf)
+    last = max(source.rfind("\n", start, end), source.rfind("\r", start, end))
+    if last < 0:
+        return "..." + " " * max(end - start - 3, 0)
+    return "..." + breaks + " " * (end - last - 1)
 
 
 class _Unresolved:
@@ -1459,14 +1667,21 @@ def _given(node: _Arg) -> bool:
     return node is not None and not (isinstance(node, ast.Constant) and node.value is None)
 
 
-def scan_python(source: str, filename: str = "<string>") -> list[LegacyCall]:
+def scan_python(
+    source: str, filename: str = "<string>", *, max_tokens: int | None = None
+) -> list[LegacyCall]:
     """Every call in ``source`` that posts to the legacy endpoint, sorted by (line, column).
 
     Nothing is imported or run. ``filename`` is used in error messages only.
     Raises SyntaxError if ``source`` does not parse, including source with
     NUL bytes (ValueError on Python < 3.12) and nesting too deep for the
     parser (RecursionError or MemoryError, depending on the Python version).
+    A large source is parsed without its big literal displays, and raises
+    SourceTooLarge (a ValueError) if it still has more than ``max_tokens``
+    (default MAX_TOKENS) tokens: its tree would take too much memory.
     """
+    if len(source) > _SMALL_SOURCE:
+        source = _without_big_literals(source, MAX_TOKENS if max_tokens is None else max_tokens)
     try:
         tree = ast.parse(source, filename=filename)
     except (ValueError, RecursionError, MemoryError) as error:

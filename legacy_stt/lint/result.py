@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["ERROR", "WARNING", "INFO", "SEVERITIES", "Finding", "CheckResult"]
+__all__ = ["ERROR", "WARNING", "INFO", "SEVERITIES", "Finding", "FindingSink", "CheckResult"]
 
 ERROR = "error"
 WARNING = "warning"
@@ -45,9 +46,20 @@ class Finding:
         )
 
 
+#: Receives findings as the checker finds them: one sorted batch at a time (see ``CheckResult``).
+FindingSink = Callable[[list[Finding]], None]
+
+
 @dataclass
 class CheckResult:
-    """Everything one run found, with the counts a summary needs."""
+    """Everything one run found, with the counts a summary needs.
+
+    Without a ``sink`` every finding is kept in ``findings``. With one,
+    findings are not kept: the checker calls ``flush()`` after each payload
+    (and each file), which hands the findings added since to the sink,
+    sorted, so a reporter can write them at once and memory does not grow
+    with the number of findings. Only the counts are kept.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
@@ -57,17 +69,35 @@ class CheckResult:
     files_skipped: int = 0
     #: Paths that could not be read (missing, unreadable): the run exits 2.
     unreadable: list[str] = field(default_factory=list)
+    sink: FindingSink | None = field(default=None, repr=False, compare=False)
+    _pending: list[Finding] = field(default_factory=list, init=False, repr=False, compare=False)
+    _streamed: Counter[str] = field(default_factory=Counter, init=False, repr=False, compare=False)
 
     def add(self, finding: Finding) -> None:
-        self.findings.append(finding)
+        if self.sink is None:
+            self.findings.append(finding)
+        else:
+            self._pending.append(finding)
+            self._streamed[finding.severity] += 1
+
+    def flush(self) -> None:
+        """Hand the findings added since the last flush to the sink, sorted (no-op without one)."""
+        if self.sink is None or not self._pending:
+            return
+        batch = self._pending
+        self._pending = []
+        if len(batch) > 1:
+            batch.sort(key=_sort_key)
+        self.sink(batch)
 
     def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda finding: finding.sort_key)
+        return sorted(self.findings, key=_sort_key)
 
     @property
     def counts(self) -> Counter[str]:
         counts: Counter[str] = Counter({severity: 0 for severity in SEVERITIES})
         counts.update(finding.severity for finding in self.findings)
+        counts.update(self._streamed)  # handed to the sink, or about to be
         return counts
 
     @property
@@ -85,3 +115,7 @@ class CheckResult:
         if self.errors or (strict and self.warnings):
             return 1
         return 0
+
+
+def _sort_key(finding: Finding) -> tuple[str, int, int, int, str]:
+    return finding.sort_key

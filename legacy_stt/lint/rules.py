@@ -55,6 +55,11 @@ _CATALOGUE = (
     ),
     Rule("legacy-endpoint", WARNING, "Code calls the deprecated one-call endpoint."),
     Rule("python-syntax", WARNING, "A Python file that does not parse was not scanned."),
+    Rule(
+        "python-too-large",
+        WARNING,
+        "A Python file with too much code (besides literal tables) to parse was not scanned.",
+    ),
     # What moving to --target would change.
     Rule("parameter-dropped", WARNING, "The target model cannot honour this parameter."),
     Rule("parameter-conflict", WARNING, "The legacy and the target's name are both given."),
