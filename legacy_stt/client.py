@@ -174,6 +174,7 @@ class Client:
             base_url or os.environ.get("AIML_API_BASE_URL") or DEFAULT_BASE_URL
         )
         if base.startswith("http://") and not is_loopback_url(base) and not allow_insecure_http:
+            # (normalize_base_url writes the scheme in lower case: HTTP:// is http://)
             raise ConfigurationError(
                 f"refusing to send the API key over plain http:// to {display_url(base)}: use "
                 "https://, or pass allow_insecure_http=True if this network is trusted"
@@ -217,6 +218,7 @@ class Client:
             cert=cert,
             proxies=proxies,
             max_answer_size=max_answer_size,
+            allow_insecure_http=allow_insecure_http,
         )
         self._jobs: OrderedDict[str, _PreparedJob] = OrderedDict()
         self._jobs_lock = threading.Lock()
@@ -440,6 +442,7 @@ class Client:
         raw: bool | None = None,
         deadline: float | None = None,
         poll_policy: PollPolicy | None = None,
+        first_wait: float | None = None,
     ) -> dict[str, Any]:
         timeout = self.poll_timeout
         if deadline is not None:
@@ -447,7 +450,10 @@ class Client:
             timeout = min(timeout, max(deadline - time.monotonic(), 0.0))
         with concerning(generation_id):
             result = self._transport.wait(
-                generation_id, timeout=timeout, policy=poll_policy or self.poll_policy
+                generation_id,
+                timeout=timeout,
+                policy=poll_policy or self.poll_policy,
+                first_wait=first_wait,
             )
             return self._translate(generation_id, result, job, None, raw)
 
@@ -496,6 +502,15 @@ def concerning(generation_id: str) -> Iterator[None]:
         yield
     except LegacySTTError as error:
         with_job(error, generation_id)
+        raise
+    except Exception as error:
+        # Not ours (a bug, a caller's hook): its type stays, and it still says which job exists.
+        with contextlib.suppress(AttributeError, TypeError):
+            error.generation_id = generation_id  # type: ignore[attr-defined]
+            error.job_may_exist = True  # type: ignore[attr-defined]
+        add_note = getattr(error, "add_note", None)  # Python 3.11+
+        if add_note is not None:
+            add_note(f"legacy-stt: job {printable(generation_id)} exists; pick it up with its id")
         raise
 
 

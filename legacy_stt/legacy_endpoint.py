@@ -376,7 +376,13 @@ def reply_for_error(error: BaseException, notices: tuple[ParameterNotice, ...] =
             error=error,
         )
     if isinstance(error, AuthenticationError):
-        return _error_reply(error.status_code or 401, str(error), notices=notices, error=error)
+        return _error_reply(
+            error.status_code or 401,
+            str(error),
+            generation_id=generation_id,
+            notices=notices,
+            error=error,
+        )
     if isinstance(error, TranscriptionFailed):
         return _error_reply(
             422, str(error), generation_id=generation_id, notices=notices, error=error

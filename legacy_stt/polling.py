@@ -169,6 +169,7 @@ def wait_steps(
     policy: PollPolicy,
     clock: Callable[[], float] = time.monotonic,
     poll_first: bool = False,
+    first_wait: float | None = None,
 ) -> Flow[Any]:
     """The flow that polls until the job is finished and returns its ``result``.
 
@@ -178,7 +179,8 @@ def wait_steps(
     still gets ``FINAL_POLL_GRACE`` seconds). Raises ``TranscriptionFailed``
     for a failed job and ``PollTimeout`` when the deadline passes; both
     carry ``generation_id``. Errors of ``poll`` (retries exhausted) pass
-    through.
+    through. ``first_wait`` replaces the policy's wait before the first
+    poll (a batch that knows its jobs' typical length waits for most of it).
     """
     start = clock()
     deadline = start + timeout
@@ -200,7 +202,11 @@ def wait_steps(
             )
         if wait_first:
             # never sleep past the deadline: the last poll happens at the deadline itself
-            pause = min(hint if hint is not None else policy.delay(attempt), remaining)
+            if attempt == 0 and first_wait is not None:
+                planned = first_wait
+            else:
+                planned = hint if hint is not None else policy.delay(attempt)
+            pause = min(planned, remaining)
             if pause > 0:
                 yield Sleep(pause)
             attempt += 1

@@ -115,7 +115,7 @@ def _plain_text(text: str, secret: Any, limit: int = 300) -> str:
     """A service's words fit for a message: one line, bounded, without the key if it echoed it."""
     if secret is not None:
         text = secret.scrub(text)
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -149,11 +149,11 @@ def service_message(answer: Answer, secret: Any = None) -> str | None:
     return _plain_text(said, secret) if said else None
 
 
-def _request_id(answer: Answer) -> str | None:
+def _request_id(answer: Answer, secret: Any = None) -> str | None:
     for header in ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray"):
         value = answer.headers.get(header)
         if value:
-            return _plain_text(value, None, 100)
+            return _plain_text(value, secret, 100)
     return None
 
 
@@ -235,13 +235,14 @@ class Service:
         common: dict[str, Any] = dict(
             status_code=status,
             service_message=said,
-            request_id=_request_id(answer),
+            request_id=_request_id(answer, self.secret),
             generation_id=generation_id,
             job_may_exist=may_exist,
         )
         if status < 400:
             location = answer.headers.get("Location")
-            shown = display_url(location) if location else None
+            # A location can carry anything, the key echoed back included.
+            shown = _plain_text(display_url(location), self.secret, 500) if location else None
             return RedirectRefused(
                 f"{action}: the service answered with a redirect (HTTP {status}) to "
                 f"{shown or 'an unnamed address'}, which legacy-stt does not follow: it would send "
@@ -313,7 +314,7 @@ class Service:
         tried = _plural_retries(retries).replace(" (", " ", 1).rstrip(")")
         where = self.shown_url
         if failure.kind is FailureKind.TLS:
-            cause = f"the TLS handshake with {where} failed ({failure.detail}): the server's certificate does not verify"
+            cause = f"the TLS handshake with {where} failed: {failure.detail}"
         elif failure.kind is FailureKind.TIMED_OUT:
             cause = f"{where} did not answer {what} in time ({failure.detail})"
         elif failure.kind in NOTHING_SENT:
@@ -545,7 +546,10 @@ def fetch_job(
             retries=retries,
         )
     return read_poll_answer(
-        answer, generation_id, request_id=_request_id(answer), limit=service.answer_limit
+        answer,
+        generation_id,
+        request_id=_request_id(answer, service.secret),
+        limit=service.answer_limit,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar, Union
 
 from .uploads import Upload
@@ -80,8 +80,10 @@ class Answer:
     """
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
+    # Not in the repr: frames holding an answer are recorded by error trackers, and a
+    # service may echo the key back in a body or a header.
+    headers: Mapping[str, str] = field(repr=False)
+    body: bytes = field(default=b"", repr=False)
     defect: str | None = None
 
 

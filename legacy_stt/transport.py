@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from requests.hooks import dispatch_hook
+from requests.utils import select_proxy
 from urllib3.util import parse_url
 
 from .exceptions import AuthenticationError, ConfigurationError
@@ -48,7 +49,7 @@ from .wire import (
     BearerAuth,
     Exchange,
     UnwantedEncoding,
-    bounded_adapter,
+    instrument,
     read_body,
 )
 
@@ -124,7 +125,8 @@ def is_loopback_url(url: str) -> bool:
         host = _host_as_sent(url)
     except ValueError:
         return False
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only the name itself: where `x.localhost` goes is up to the resolver.
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -159,7 +161,8 @@ def normalize_base_url(url: str) -> str:
             f"base URL is ambiguous (its host reads as {parts.hostname!r} or {as_sent!r}): "
             f"{display_url(text)!r}"
         )
-    return text.rstrip("/")
+    # The scheme in lower case: `HTTP://` must meet the same plain-http checks as `http://`.
+    return parts.scheme + text[len(parts.scheme) :].rstrip("/")
 
 
 def _never_connected(error: BaseException) -> bool:
@@ -244,8 +247,10 @@ class ServiceTransport:
         cert: Any = None,
         proxies: dict[str, str] | None = None,
         max_answer_size: int = MAX_ANSWER_BYTES,
+        allow_insecure_http: bool = False,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
+        self.allow_insecure_http = allow_insecure_http
         self._api_key = api_key
         self._auth = BearerAuth(api_key) if api_key is not None else None
         self.session = session
@@ -258,7 +263,6 @@ class ServiceTransport:
         self.proxies = proxies
         self._clock = clock
         self._sleep = sleep
-        self._clones: dict[int, Any] = {}
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self.service = Service(
             base_url=self.base_url,
@@ -311,6 +315,7 @@ class ServiceTransport:
         timeout: float,
         policy: PollPolicy,
         poll_first: bool = False,
+        first_wait: float | None = None,
     ) -> Any:
         """Poll until the job is finished; its result (see ``polling.wait_steps``)."""
         self._require_key()
@@ -322,6 +327,7 @@ class ServiceTransport:
                 policy=policy,
                 clock=self._clock,
                 poll_first=poll_first,
+                first_wait=first_wait,
             )
         )
 
@@ -350,6 +356,20 @@ class ServiceTransport:
             if stream is not None and request.upload is not None and request.upload.owns_stream:
                 stream.close()  # a file legacy-stt opened; the caller's own stay open
 
+    def _check_proxy(self, url: str, proxy: str | None) -> None:
+        """Refuse to send the key in clear to a proxy elsewhere (a plain-http request goes through it as it is)."""
+        if (
+            proxy
+            and url.startswith("http://")
+            and not self.allow_insecure_http
+            and not is_loopback_url(proxy if "://" in proxy else f"http://{proxy}")
+        ):
+            raise ConfigurationError(
+                f"refusing to send the API key over plain http:// through the proxy "
+                f"{display_url(proxy)}: use https://, set NO_PROXY for {display_url(url)}, or "
+                "pass allow_insecure_http=True if this network is trusted"
+            )
+
     def _exchange(self, request: Request, headers: dict[str, str], data: Any) -> Answer | Failure:
         session = self.session
         prepared = session.prepare_request(
@@ -360,7 +380,10 @@ class ServiceTransport:
         settings = session.merge_environment_settings(
             prepared.url, self.proxies or {}, True, self.verify, self.cert
         )
-        adapter = bounded_adapter(session.get_adapter(prepared.url or request.url), self._clones)
+        url = prepared.url or request.url
+        proxy = select_proxy(url, settings["proxies"])
+        self._check_proxy(url, proxy)
+        adapter = instrument(session.get_adapter(url), proxy)
         logger.debug(
             "%s %s key=%s",
             request.method,
@@ -371,7 +394,11 @@ class ServiceTransport:
         deadline = None
         if request.deadline is not None:
             deadline = time.monotonic() + max(request.deadline - self._clock(), 0.0)
-        with Exchange(deadline=deadline, read_budget=request.read_timeout) as exchange:
+        with Exchange(
+            deadline=deadline,
+            read_budget=request.read_timeout,
+            connect_budget=request.connect_timeout,
+        ) as exchange:
             started = time.monotonic()
             try:
                 response = adapter.send(
@@ -402,7 +429,15 @@ class ServiceTransport:
         # show it, once it has been read within its bounds.
         response._content = body
         response._content_consumed = True
-        dispatch_hook("response", prepared.hooks, response)
+        try:
+            dispatch_hook("response", prepared.hooks, response)
+        except Exception as error:  # noqa: BLE001 - the caller's hook, not the answer, failed
+            # legacy-stt acts on each status itself (a 503 to a create is retried, say): a hook
+            # that raises for status must not take that decision, nor lose a job's id.
+            logger.warning(
+                "a response hook of the session raised %s; the answer is used as it is",
+                type(error).__name__,
+            )
         return Answer(status, response.headers, body, defect)
 
     @staticmethod
@@ -418,8 +453,11 @@ class ServiceTransport:
             # Someone's own transport adapter: judged from the exception alone.
             sent = not (_never_connected(error) or _ssl_failure(error, verification_only=True))
         if not sent:
+            if _ssl_failure(error, verification_only=True):
+                # Not retried: a certificate that does not verify will not verify next time.
+                return Failure(FailureKind.TLS, "the server's certificate does not verify")
             if _ssl_failure(error):
-                return Failure(FailureKind.TLS, name)
+                return Failure(FailureKind.NOT_CONNECTED, f"the TLS handshake failed ({name})")
             if exchange.passed():
                 return Failure(FailureKind.NOT_CONNECTED, f"no connection within {took:.1f} s")
             kind = FailureKind.NOT_CONNECTED if _never_connected(error) else FailureKind.NOT_SENT

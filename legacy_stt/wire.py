@@ -30,6 +30,7 @@ import logging
 import socket
 import threading
 import time
+import weakref
 import zlib
 from typing import Any
 
@@ -46,8 +47,8 @@ __all__ = [
     "Exchange",
     "MaskedValue",
     "UnwantedEncoding",
-    "bounded_adapter",
     "bounded_session",
+    "instrument",
     "read_body",
 ]
 
@@ -100,15 +101,26 @@ def _current() -> Exchange | None:
 class Exchange:
     """One attempt at one request, bounded in wall-clock time.
 
-    ``deadline`` (``time.monotonic()``) bounds the whole attempt; once the
-    request is complete, ``read_budget`` seconds bound the answer. When the
-    bound passes, the sockets in use are shut down (``expired`` is then
-    True). ``sent`` says whether any byte of the request left.
+    ``deadline`` (``time.monotonic()``) bounds the whole attempt. While a
+    connection is made (a TLS handshake, a proxy's ``CONNECT`` included),
+    ``connect_budget`` plus ``read_budget`` bound it; once the request is
+    written, ``read_budget`` bounds the whole answer. When a bound passes, the
+    sockets this exchange uses are shut down (``expired`` is then True), which
+    wakes a blocked read at once. ``sent`` says whether any byte of the
+    request left; ``tracked`` whether the connection reported at all (someone
+    else's transport adapter does not).
     """
 
-    def __init__(self, *, deadline: float | None, read_budget: float | None) -> None:
+    def __init__(
+        self,
+        *,
+        deadline: float | None,
+        read_budget: float | None,
+        connect_budget: float | None = None,
+    ) -> None:
         self.deadline = deadline
         self.read_budget = read_budget
+        self.connect_budget = connect_budget
         self.sent = False
         self.complete = False
         self.expired = False
@@ -132,31 +144,68 @@ class Exchange:
             self._sockets.clear()
         _local.exchange = self._previous
 
-    def _arm(self, bound: float | None) -> None:
+    def _arm(self, budget: float | None, *, from_now: bool = True) -> None:
+        """Bound what follows by ``budget`` seconds from now (and always by the deadline)."""
+        bound = self.deadline
+        if budget is not None:
+            relative = time.monotonic() + budget if from_now else budget
+            bound = relative if bound is None else min(bound, relative)
         self._bound = bound
         if bound is not None:
             _watchdog.schedule(self, bound)
 
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    @property
+    def bound(self) -> float | None:
+        return self._bound
+
     # -- reported by the connections ----------------------------------------
 
-    def using(self, sock: socket.socket | None) -> None:
-        self.tracked = True
-        if sock is not None:
-            with self._lock:
-                if sock not in self._sockets:
-                    self._sockets.append(sock)
+    def _use(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with _owners_lock:
+            _owners[sock] = self  # a pooled socket belongs to the exchange that used it last
+        with self._lock:
+            if sock not in self._sockets:
+                self._sockets.append(sock)
 
-    def sending(self) -> None:
+    def connecting(self) -> None:
+        """A connection is being made: bounded by the connect and read budgets together."""
+        self.tracked = True
+        budgets = [b for b in (self.connect_budget, self.read_budget) if b is not None]
+        self._arm(sum(budgets) if budgets else None)
+
+    def connected_socket(self, sock: socket.socket | None) -> None:
+        """A socket was opened (the connection is still being set up on it)."""
+        self._use(sock)
+
+    def connected(self, sock: socket.socket | None) -> None:
+        self._use(sock)
+        self._arm(None)  # sending is bounded by the deadline (and each write by its timeout)
+
+    def sending(self, sock: socket.socket | None) -> None:
+        self.tracked = True
+        self._use(sock)
         self.sent = True
 
-    def request_complete(self) -> None:
-        """The request is written: from here the read budget bounds the answer too."""
+    def request_complete(self, sock: socket.socket | None) -> None:
+        """The request is written: from here the read budget bounds the whole answer."""
+        self.tracked = True
+        self._use(sock)
         self.complete = True
-        if self.read_budget is not None:
-            bound = time.monotonic() + self.read_budget
-            if self.deadline is not None:
-                bound = min(bound, self.deadline)
-            self._arm(bound)
+        self._arm(self.read_budget)
+
+    def received(self) -> bool:
+        """The whole answer is in: no bound applies any more. False if the bound cut it short."""
+        with self._lock:
+            if self.expired:
+                return False
+            self._active = False
+            return True
 
     # -- the watchdog's side ------------------------------------------------
 
@@ -167,6 +216,10 @@ class Exchange:
             self.expired = True
             sockets = list(self._sockets)
         for sock in sockets:
+            with _owners_lock:
+                # A socket back in the pool and taken by another exchange is not ours to close.
+                if _owners.get(sock) is not self:
+                    continue
             # The plain socket's shutdown, also for TLS: it wakes a blocked read at once
             # without touching the TLS object another thread is reading through.
             with contextlib.suppress(OSError):
@@ -180,18 +233,33 @@ class Exchange:
         return self._bound is not None and time.monotonic() >= self._bound
 
 
+_owners: weakref.WeakKeyDictionary[socket.socket, Exchange] = weakref.WeakKeyDictionary()
+_owners_lock = threading.Lock()
+
+
 class _Watchdog:
     """One thread for every exchange of the process: shuts down connections past their bound."""
+
+    #: Entries of finished exchanges stay in the heap until their bound; past this many,
+    #: the heap is rebuilt from the live ones.
+    COMPACT_AT = 1024
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Exchange]] = []
         self._counter = itertools.count()
         self._condition = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._compact_at = self.COMPACT_AT
 
     def schedule(self, exchange: Exchange, bound: float) -> None:
         with self._condition:
             heapq.heappush(self._heap, (bound, next(self._counter), exchange))
+            if len(self._heap) > self._compact_at:
+                self._heap = [
+                    entry for entry in self._heap if entry[2].active and entry[2].bound == entry[0]
+                ]
+                heapq.heapify(self._heap)
+                self._compact_at = max(self.COMPACT_AT, 2 * len(self._heap))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="legacy-stt-watchdog", daemon=True
@@ -217,24 +285,47 @@ _watchdog = _Watchdog()
 
 
 class _Reporting:
-    """Connection methods that tell the current exchange what happens on the wire."""
+    """Connection methods that tell the current exchange what happens on the wire.
+
+    Outside an exchange they behave exactly like urllib3's own.
+    """
 
     sock: Any
+    _legacy_stt_connecting = False
+
+    def connect(self) -> None:
+        exchange = _current()
+        if exchange is not None:
+            exchange.connecting()
+        # A proxy tunnel's CONNECT is written with send(): it is not the request.
+        self._legacy_stt_connecting = True
+        try:
+            super().connect()  # type: ignore[misc]
+        finally:
+            self._legacy_stt_connecting = False
+        if exchange is not None:
+            exchange.connected(self.sock)
+
+    def _new_conn(self) -> Any:
+        sock = super()._new_conn()  # type: ignore[misc]
+        exchange = _current()
+        if exchange is not None:
+            # Known from the start: a proxy's CONNECT answer dripped in is cut off by the bound.
+            exchange.connected_socket(sock)
+        return sock
 
     def send(self, data: Any) -> None:
-        exchange = _current()
         if self.sock is None:
-            self.connect()  # type: ignore[attr-defined] # a failure here is before any byte left
-        if exchange is not None:
-            exchange.using(self.sock)
-            exchange.sending()
+            self.connect()  # a failure here is before any byte of the request left
+        exchange = _current()
+        if exchange is not None and not self._legacy_stt_connecting:
+            exchange.sending(self.sock)
         super().send(data)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
         exchange = _current()
         if exchange is not None:
-            exchange.using(self.sock)
-            exchange.request_complete()
+            exchange.request_complete(self.sock)
         return super().getresponse()  # type: ignore[misc]
 
 
@@ -255,6 +346,47 @@ class _ReportingHTTPSConnectionPool(HTTPSConnectionPool):
 
 
 _POOL_CLASSES = {"http": _ReportingHTTPConnectionPool, "https": _ReportingHTTPSConnectionPool}
+_REPORTING = {HTTPConnection: _ReportingHTTPConnection, HTTPSConnection: _ReportingHTTPSConnection}
+
+
+def _instrument_manager(manager: Any) -> None:
+    """Make a pool manager's standard pools (made from now on, and existing) use reporting connections.
+
+    Pool classes of another kind (a SOCKS proxy manager's) are left alone.
+    """
+    if manager.pool_classes_by_scheme in (
+        urllib3.poolmanager.pool_classes_by_scheme,
+        _POOL_CLASSES,
+    ):
+        manager.pool_classes_by_scheme = _POOL_CLASSES
+    pools = getattr(manager, "pools", None)
+    if pools is None:
+        return
+    for key in list(pools.keys()):
+        pool = pools.get(key)
+        replacement = _REPORTING.get(getattr(pool, "ConnectionCls", None))  # type: ignore[arg-type]
+        if replacement is not None:
+            pool.ConnectionCls = replacement
+
+
+def instrument(adapter: Any, proxy: str | None = None) -> Any:
+    """``adapter``, with its connections reporting to the current exchange if it is an ``HTTPAdapter``.
+
+    Any ``HTTPAdapter`` -- a subclass with its own TLS settings included --
+    is instrumented in place: its pools make reporting connections, which
+    behave exactly like urllib3's outside an exchange. ``proxy`` is the proxy
+    the request will go through (its manager is made now, so that it is
+    instrumented too). Other transport adapters are returned as they are;
+    their answers are then bounded between reads only.
+    """
+    if not isinstance(adapter, HTTPAdapter):
+        return adapter
+    if proxy:
+        with contextlib.suppress(Exception):  # a proxy it cannot use fails when sending, clearly
+            adapter.proxy_manager_for(proxy)
+    for manager in (adapter.poolmanager, *adapter.proxy_manager.values()):
+        _instrument_manager(manager)
+    return adapter
 
 
 class BoundedHTTPAdapter(HTTPAdapter):
@@ -266,13 +398,11 @@ class BoundedHTTPAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOL_CLASSES
+        _instrument_manager(self.poolmanager)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        # A SOCKS proxy manager has pool classes of its own; only the standard ones are swapped.
-        if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
-            manager.pool_classes_by_scheme = _POOL_CLASSES
+        _instrument_manager(manager)
         return manager
 
 
@@ -285,64 +415,67 @@ def bounded_session() -> requests.Session:
     return session
 
 
-def bounded_adapter(adapter: Any, cache: dict[int, tuple[Any, BoundedHTTPAdapter]]) -> Any:
-    """The adapter to send through in place of a session's ``adapter``.
-
-    A plain ``HTTPAdapter`` is replaced by a ``BoundedHTTPAdapter`` with the
-    same settings (one per adapter, kept in ``cache``); any other transport
-    adapter is someone's own and is used as it is (its answers are then
-    bounded between reads only).
-    """
-    if isinstance(adapter, BoundedHTTPAdapter) or type(adapter) is not HTTPAdapter:
-        return adapter
-    entry = cache.get(id(adapter))
-    if entry is None or entry[0] is not adapter:
-        clone = BoundedHTTPAdapter.__new__(BoundedHTTPAdapter)
-        # requests' own copy (what pickling uses): pool sizes, retries, blocking
-        clone.__setstate__(adapter.__getstate__())  # type: ignore[attr-defined]
-        entry = cache[id(adapter)] = (adapter, clone)
-    return entry[1]
-
-
 # -- reading an answer --------------------------------------------------------------------
 
 
 class UnwantedEncoding(ValueError):
-    """The answer is in a content encoding that was not asked for."""
+    """The answer is in a content encoding that was not asked for, or its compression is corrupt."""
 
 
 class _Inflater:
-    """gzip or deflate, decompressed in bounded steps (zlib's ``max_length``)."""
+    """gzip or deflate, inflated in bounded steps (zlib's ``max_length``).
+
+    Input not yet inflated is kept; a gzip stream of several members (RFC
+    1952 allows it) is read member after member.
+    """
 
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in ("gzip", "x-gzip")
-        self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
-        self._started = False
+        self._decoder = self._new()
+        self._pending = b""
+        self._sniffed = self._gzip
 
-    def feed(self, data: bytes, room: int) -> bytes:
-        """Up to ``room`` decompressed bytes (pending input is kept for the next call)."""
-        if not self._started and not self._gzip:
-            self._started = True
-            try:
-                return self._decoder.decompress(data, room)
-            except zlib.error:
-                # "deflate" is sometimes sent raw, without the zlib header
-                self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-        return self._decoder.decompress(data, room)
+    def _new(self, wbits: int | None = None) -> Any:
+        if wbits is None:
+            wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
+        return zlib.decompressobj(wbits)
 
-    def more(self, room: int) -> bytes:
-        tail = self._decoder.unconsumed_tail
-        return self._decoder.decompress(tail, room) if tail else b""
+    def feed(self, data: bytes) -> None:
+        self._pending += data
+
+    def take(self, room: int) -> bytes:
+        """Up to ``room`` inflated bytes from what was fed (``b""``: all of it is used)."""
+        while self._pending:
+            data = self._pending
+            self._pending = b""
+            if not self._sniffed:
+                self._sniffed = True
+                try:
+                    out = self._decoder.decompress(data, room)
+                except zlib.error:
+                    # "deflate" is sometimes sent raw, without the zlib header
+                    self._decoder = self._new(-zlib.MAX_WBITS)
+                    out = self._decoder.decompress(data, room)
+            else:
+                out = self._decoder.decompress(data, room)
+            self._pending = self._decoder.unconsumed_tail
+            if self._decoder.eof and self._decoder.unused_data:
+                # the next gzip member (or trailing bytes the next decoder will refuse)
+                self._pending = self._decoder.unused_data + self._pending
+                self._decoder = self._new()
+            if out:
+                return out
+        return b""
 
 
 def read_body(response: requests.Response, limit: int, exchange: Exchange) -> tuple[bytes, bool]:
     """The answer's body, decompressed, and whether it is whole.
 
     Reads a chunk at a time; stops one byte past ``limit``, and then returns
-    only the body's first chunk with ``False``. Raises
-    ``UnwantedEncoding`` for an encoding other than gzip or deflate, and
-    whatever the connection raises (the exchange says whether its bound
-    passed).
+    only the body's first chunk with ``False``. Once the last byte has
+    arrived, no bound applies to inflating it. Raises ``UnwantedEncoding``
+    for an encoding other than gzip or deflate, ``TimeoutError`` when the
+    exchange's bound cut the answer short, and whatever the connection raises.
     """
     raw = response.raw
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
@@ -359,22 +492,25 @@ def read_body(response: requests.Response, limit: int, exchange: Exchange) -> tu
         if exchange.passed():
             raise TimeoutError("the answer did not arrive in time")
         chunk = raw.read(_CHUNK, decode_content=False)
-        if not chunk:
-            break
+        finished = not chunk or raw.closed
+        # The watchdog's shutdown ends a body without a length like a normal end would.
+        if finished and not exchange.received():
+            raise TimeoutError("the answer did not arrive in time")
         if inflater is None:
             body += chunk
         else:
             # Inflated in steps of at most a chunk: a small compressed chunk can hold megabytes.
-            body += inflater.feed(chunk, min(limit + 1 - len(body), _CHUNK))
+            inflater.feed(chunk)
             while len(body) <= limit:
-                extra = inflater.more(min(limit + 1 - len(body), _CHUNK))
-                if not extra:
+                try:
+                    out = inflater.take(min(limit + 1 - len(body), _CHUNK))
+                except zlib.error:
+                    raise UnwantedEncoding(f"{encoding} (corrupt)") from None
+                if not out:
                     break
-                body += extra
+                body += out
         if len(body) > limit:
             # Only the start is kept (what an error message may quote), not a copy of it all.
             return bytes(body[:_CHUNK]), False
-    if exchange.expired:
-        # The watchdog's shutdown ends a body without a length like a normal end would.
-        raise TimeoutError("the answer did not arrive in time")
-    return bytes(body), True
+        if finished:
+            return bytes(body), True

@@ -43,6 +43,7 @@ from legacy_stt import (
     PayloadError,
     PollTimeout,
     RedirectRefused,
+    RetryPolicy,
     ServiceUnreachable,
 )
 from legacy_stt.exceptions import APIError, AuthenticationError, UnexpectedAnswer
@@ -509,7 +510,7 @@ def test_a_gzip_bomb_is_refused_within_the_limit(stt_emulator: Emulator) -> None
 # -- 5. the key stays out of frame locals, messages and logs ----------------------------------------
 
 
-def _locals_shown(error: BaseException) -> str:
+def _locals_shown(error: BaseException, *, only_ours: bool = False) -> str:
     """What an error tracker records: every frame's locals, as reprs, through the cause chain."""
     shown = []
     seen: set[int] = set()
@@ -517,6 +518,8 @@ def _locals_shown(error: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         for frame, _ in traceback.walk_tb(current.__traceback__):
+            if only_ours and "legacy_stt" not in frame.f_code.co_filename:
+                continue
             for name, value in frame.f_locals.items():
                 with contextlib.suppress(Exception):  # a repr that fails shows nothing
                     shown.append(f"{name}={value!r}")
@@ -704,3 +707,215 @@ def test_a_hostile_generation_id_cannot_drive_the_terminal() -> None:
     assert done.returncode == 1
     assert "\x1b" not in done.stderr
     assert not any(line.startswith("FORGED") for line in done.stderr.splitlines())
+
+
+# -- what a read-only review found in the first version of the above ------------------------------
+
+
+class KeepAliveServer(RawServer):
+    """A RawServer whose ``serve(connection, head, body)`` answers every request on a connection."""
+
+    def __init__(self, serve: Callable[[socket.socket, bytes, bytes], None]) -> None:
+        super().__init__(lambda connection, head: None)
+        self._answer = serve
+        self.connections = 0
+
+    def _one(self, connection: socket.socket) -> None:
+        self.connections += 1
+        with connection:
+            connection.settimeout(10)
+            pending = b""
+            try:
+                while True:
+                    while b"\r\n\r\n" not in pending:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            return
+                        pending += chunk
+                    head, _, pending = pending.partition(b"\r\n\r\n")
+                    length = 0
+                    for line in head.split(b"\r\n")[1:]:
+                        name, _, value = line.partition(b":")
+                        if name.strip().lower() == b"content-length":
+                            length = int(value)
+                    while len(pending) < length:
+                        pending += connection.recv(65536)
+                    body, pending = pending[:length], pending[length:]
+                    self.requests.append(head)
+                    self._answer(connection, head, body)
+            except OSError:
+                pass
+
+
+@pytest.mark.parametrize(
+    "base_url", ["HTTP://evil.example", "Http://evil.example:80", "http://a.localhost:1"]
+)
+def test_the_plain_http_guard_is_not_fooled_by_case_or_names(base_url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        Client(SECRET_KEY, base_url=base_url)
+
+
+def test_a_plain_http_request_never_goes_through_a_proxy_elsewhere(stt_emulator: Emulator) -> None:
+    client = Client(
+        SECRET_KEY, base_url=stt_emulator.url, proxies={"http": "http://10.255.255.1:3128"}
+    )
+    with pytest.raises(ConfigurationError):
+        client.submit(PAYLOAD)
+    assert stt_emulator.requests == []
+
+
+def test_one_exchanges_bound_never_closes_another_threads_connection() -> None:
+    # A's poll answer arrives just inside its 1 s budget and takes long to inflate; urllib3 hands
+    # the connection back to the pool before A is done, and B's create takes it meanwhile.
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    inflated = b'{"status": "queued", "pad": "' + b"0" * (40 * 2**20) + b'"}'
+    gzipped = packer.compress(inflated) + packer.flush()
+
+    def serve(connection: socket.socket, head: bytes, body: bytes) -> None:
+        if head.startswith(b"GET"):
+            time.sleep(0.85)
+            connection.sendall(_answer("200 OK", gzipped, "Content-Encoding: gzip"))
+        else:
+            time.sleep(0.5)
+            connection.sendall(_answer("200 OK", b'{"generation_id": "job-B"}'))
+
+    with KeepAliveServer(serve) as server:
+        client = Client(SECRET_KEY, base_url=server.url, timeout=(1, 1), retry=0)
+        client.prepare(PAYLOAD)  # schemas loaded: B reaches the pool at once
+        outcome: dict[str, Any] = {}
+
+        def poll() -> None:
+            outcome["A"] = client.result("job-A", wait=False, raw=True)
+
+        def create() -> None:
+            try:
+                outcome["B"] = client.submit(PAYLOAD)
+            except legacy_stt.LegacySTTError as error:
+                outcome["B"] = error
+
+        first = threading.Thread(target=poll)
+        first.start()
+        time.sleep(0.9)
+        second = threading.Thread(target=create)
+        second.start()
+        first.join()
+        second.join()
+    assert outcome["B"] == "job-B"  # not JobMayExist: its connection was not shut under it
+    assert outcome["A"] is None  # A's whole answer arrived in time: "queued"
+
+
+def test_a_proxy_dripping_its_connect_answer_is_cut_off() -> None:
+    def serve(connection: socket.socket, head: bytes) -> None:
+        connection.sendall(b"HTTP/1.1 200 Connection established\r\n")
+        for _ in range(200):
+            time.sleep(0.2)
+            connection.sendall(b"X-Drip: 1\r\n")
+
+    with RawServer(serve) as proxy:
+        client = Client(
+            SECRET_KEY,
+            base_url="https://api.example.invalid",
+            timeout=(1, 1),
+            retry=0,
+            proxies={"https": proxy.url},
+        )
+        started = time.monotonic()
+        with pytest.raises(ServiceUnreachable) as caught:
+            client.submit(PAYLOAD)
+        assert time.monotonic() - started < 1 + 1 + 0.8  # the connect and read budgets
+    assert caught.value.job_may_exist is False  # the request itself never left
+
+
+def test_a_session_with_its_own_adapter_class_is_still_bounded(stt_emulator: Emulator) -> None:
+    class SourceAddressAdapter(requests.adapters.HTTPAdapter):  # what people subclass it for
+        pass
+
+    session = requests.Session()
+    session.mount("http://", SourceAddressAdapter())
+    stt_emulator.inject("poll", kind="drip-headers", delay=0.2, times=1000)
+    client = Client(
+        SECRET_KEY, base_url=stt_emulator.url, session=session, timeout=(1, 1), poll_timeout=2
+    )
+    started = time.monotonic()
+    with pytest.raises((ServiceUnreachable, PollTimeout)):
+        client.stt(PAYLOAD)
+    assert time.monotonic() - started < 2 + 0.5 + 0.5
+
+
+def test_a_raising_response_hook_takes_no_decision(stt_emulator: Emulator) -> None:
+    session = requests.Session()
+    session.hooks["response"].append(lambda response, *args, **kwargs: response.raise_for_status())
+    client = Client(SECRET_KEY, base_url=stt_emulator.url, session=session, poll_policy=FAST_POLLS)
+    stt_emulator.inject("create", 503)  # retried: the hook's HTTPError does not stop it
+    stt_emulator.inject("poll", 500, times=1000)
+    with pytest.raises(APIError) as caught:
+        client.stt(PAYLOAD)
+    assert len(stt_emulator.creates) == 2
+    assert caught.value.generation_id in stt_emulator.jobs
+
+
+def test_a_tls_handshake_broken_off_is_retried_as_nothing_sent() -> None:
+    def serve(connection: socket.socket, head: bytes) -> None:
+        pass  # the RawServer waits for an HTTP head; the TLS hello never makes one, so it closes
+
+    def reset(connection: socket.socket) -> None:
+        connection.close()
+
+    with RawServer(serve) as server:
+        server._one = reset  # type: ignore[method-assign]  # close every connection at once
+        client = Client(
+            SECRET_KEY,
+            base_url=server.url.replace("http://", "https://"),
+            retry=RetryPolicy(total=2, backoff_factor=0.01),
+        )
+        with pytest.raises(ServiceUnreachable) as caught:
+            client.submit(PAYLOAD)
+    assert caught.value.job_may_exist is False
+    assert "after 2 retries" in str(caught.value)  # safe to retry: the request never left
+
+
+def test_a_gzip_answer_of_several_members_is_read_whole() -> None:
+    import gzip
+
+    body = gzip.compress(b'{"generation_id": ') + gzip.compress(b'"job-42"}')
+    with RawServer(
+        lambda c, head: c.sendall(_answer("200 OK", body, "Content-Encoding: gzip"))
+    ) as server:
+        assert Client(SECRET_KEY, base_url=server.url).submit(PAYLOAD) == "job-42"
+
+
+def test_a_redirect_echoing_the_key_is_scrubbed() -> None:
+    location = f"https://elsewhere.example/reauth/{SECRET_KEY}/\x1b[2J"
+    answer = _answer("302 Found", b"", f"Location: {location}")
+    with RawServer(lambda c, head: c.sendall(answer)) as server:
+        with pytest.raises(RedirectRefused) as caught:
+            Client(SECRET_KEY, base_url=server.url).submit(PAYLOAD)
+    shown = f"{caught.value} {caught.value.location}"
+    assert SECRET_KEY not in shown and "\x1b" not in shown
+
+
+def test_an_echoed_key_is_in_no_frame_local() -> None:
+    echo = _answer(
+        "500 Internal Server Error", json.dumps({"message": f"bad key {SECRET_KEY}"}).encode()
+    )
+    with RawServer(lambda c, head: c.sendall(echo)) as server:
+        with pytest.raises(APIError) as caught:
+            Client(SECRET_KEY, base_url=server.url, retry=0).submit(PAYLOAD)
+    # (this test's own frame holds the hostile answer; legacy-stt's frames must not)
+    shown = _locals_shown(caught.value, only_ours=True)
+    assert "answer=" in shown and SECRET_KEY not in shown
+
+
+def test_the_drop_in_names_the_job_when_a_poll_is_refused(stt_emulator: Emulator) -> None:
+    stt_emulator.inject("poll", 403, times=1000)
+    with legacy_stt.patch_requests(base_url=stt_emulator.url, retry=0, poll_policy=FAST_POLLS):
+        answer = requests.post(
+            stt_emulator.url + "/v1/stt",
+            headers={"Authorization": f"Bearer {SECRET_KEY}"},
+            json=PAYLOAD,
+        )
+    [job] = stt_emulator.jobs
+    assert answer.status_code == 403
+    assert answer.json()["generation_id"] == job and answer.headers["X-Generation-Id"] == job

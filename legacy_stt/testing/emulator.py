@@ -238,7 +238,8 @@ class Emulator:
 
     ``vocabulary`` is ``"documented"``, ``"examples"`` or a mapping of the
     phases ``pending``, ``running``, ``done``, ``failed`` to status words.
-    ``job_duration`` is how long each job takes (seconds), ``create_status``
+    ``job_duration`` is how long each job takes (seconds; or a function of
+    the job's parameters, for jobs of different lengths), ``create_status``
     the status of a successful create (200 as documented, or 201),
     ``api_key`` the only key accepted (any bearer key if ``None``),
     ``result_ttl`` how long results are kept (one hour, as documented),
@@ -256,7 +257,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         vocabulary: str | Mapping[str, str] = "documented",
-        job_duration: float = 0.05,
+        job_duration: float | Callable[[Mapping[str, Any]], float] = 0.05,
         create_status: int = 200,
         api_key: str | None = None,
         result_ttl: float = 3600.0,
@@ -503,13 +504,17 @@ class Emulator:
             params={k: v for k, v in params.items() if k != upload_field},
             facts=facts,
             created=time.monotonic(),
-            duration=self.job_duration,
+            duration=self._duration_of(params),
         )
         with self._lock:
             if self._failures:
                 job.failure = self._failures.pop(0)
             self.jobs[job.generation_id] = job
         return job
+
+    def _duration_of(self, params: Mapping[str, Any]) -> float:
+        duration = self.job_duration
+        return float(duration(params) if callable(duration) else duration)
 
     def _phase(self, job: Job) -> str:
         elapsed = time.monotonic() - job.created
@@ -853,13 +858,14 @@ class _Handler(BaseHTTPRequestHandler):
             facts = recognizer.audio_facts(url=params.get("url"))
         generation_id = str(uuid.uuid4())
         # the one-call endpoint holds the connection while the job runs, and gives up on long jobs
-        if emulator.job_duration > emulator.legacy_timeout:
+        duration = emulator._duration_of(params)
+        if duration > emulator.legacy_timeout:
             time.sleep(emulator.legacy_timeout)
             raise _HTTPError(
                 504,
                 "The transcription took too long; use POST /v1/stt/create and poll for the result",
             )
-        time.sleep(emulator.job_duration)
+        time.sleep(duration)
         if family.name == "deepgram":
             arch = "whisper" if "whisper" in model else "nova-2"
             result = recognizer.deepgram_result(generation_id, model, params, facts, arch=arch)
