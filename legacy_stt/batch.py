@@ -15,17 +15,30 @@ With a journal (``journal.Journal``) a batch survives being killed:
   *uncertain*: a job may exist, and the API cannot say. It is reported
   (``JobMayExist``) and created again only with ``recreate_uncertain=True``;
 * anything else (never started, failed) is done afresh.
+
+Result names are unique across runs into one directory: a name the journal
+gave another input, the journal's own name, or a file already there that the
+journal does not attribute to this input is never reused (the next free name
+is chosen), and a name is recorded with the create so that it stays the
+input's on resume. A result is handed back from an earlier run only if the
+file still has the content (SHA-256) the journal recorded when writing it.
+
+If the journal cannot be written (a full disk), no more jobs are created;
+jobs that exist are still waited for, and every outcome of an input with a
+job carries its ``generation_id``.
 """
 
 from __future__ import annotations
 
 import collections
 import concurrent.futures
+import errno
 import hashlib
 import json
 import logging
 import os
 import re
+import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -35,16 +48,25 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .exceptions import (
     APIError,
+    BatchStopped,
     ConfigurationError,
     DeadlineExceeded,
     JobMayExist,
+    JournalError,
     LegacySTTError,
     PayloadError,
     ResultExpired,
+    ResultWriteError,
     ServiceUnreachable,
     TranscriptionFailed,
 )
-from .journal import Journal, atomic_write_json
+from .journal import (
+    TEMPORARY_PREFIX,
+    TEMPORARY_SUFFIX,
+    Journal,
+    JournalEntry,
+    atomic_write_json,
+)
 from .polling import PollPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +77,11 @@ __all__ = [
     "BATCH_POLL_POLICY",
     "BatchInput",
     "BatchOutcome",
+    "BatchStopped",
     "DEFAULT_MAX_WORKERS",
+    "MAX_RESULT_NAME",
+    "ResultWriteError",
+    "check_out_dir",
     "content_identity",
     "input_key",
     "run_batch",
@@ -71,6 +97,12 @@ DEFAULT_MAX_WORKERS = 8
 BATCH_POLL_POLICY = PollPolicy(first_delay=0.25, backoff_factor=1.15, max_delay=2.0, jitter=0.05)
 _HASH_CHUNK = 1024 * 1024
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Result names are at most this many (ASCII) characters, far below any file system's limit:
+#: longer stems are cut and given a hash of the whole source, and ``check_out_dir`` proves
+#: that a name this long can be created before any job is.
+MAX_RESULT_NAME = 120
+#: Room left after a stem for a "-N" that tells apart inputs of one stem, and ".json".
+_MAX_STEM = 100
 
 
 @dataclass(frozen=True)
@@ -187,13 +219,55 @@ def input_key(
     return hashlib.sha256(f"{base}:{occurrence}".encode()).hexdigest()
 
 
-def _result_name(item: BatchInput, index: int) -> str:
-    if item.source:
-        stem = Path(item.source).stem if not item.source.startswith("<") else item.source
-        stem = _UNSAFE_NAME.sub("_", stem).strip("._") or f"input-{index + 1}"
-    else:
-        stem = f"input-{index + 1}"
+def _result_stem(item: BatchInput, index: int) -> str:
+    if not item.source:
+        return f"input-{index + 1}"
+    stem = Path(item.source).stem if not item.source.startswith("<") else item.source
+    stem = _UNSAFE_NAME.sub("_", stem).strip("._") or f"input-{index + 1}"
+    if len(stem) > _MAX_STEM:
+        # Cut, with a hash of the whole source: two long names that share a start stay apart,
+        # and the same input gets the same name in every run.
+        digest = hashlib.sha256(item.source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        stem = f"{stem[: _MAX_STEM - 13]}-{digest}"
     return stem
+
+
+def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
+    """Raise ``ConfigurationError`` unless results can be written to ``out_dir`` (made if missing).
+
+    A file of the longest result name is created there and removed again,
+    so a read-only directory, a path under a regular file or a file system
+    with short names is found out before any job is created (and paid for).
+    """
+    directory = Path(out_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot create the results directory {directory}: {error.strerror or error}"
+        ) from None
+    stem = f"{TEMPORARY_PREFIX}probe-{secrets.token_hex(4)}-"
+    probe = directory / (
+        stem.ljust(MAX_RESULT_NAME - len(TEMPORARY_SUFFIX), "x") + TEMPORARY_SUFFIX
+    )
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise ConfigurationError(
+                f"the file system of the results directory {directory} does not take names of "
+                f"{MAX_RESULT_NAME} characters, which result names may need"
+            ) from None
+        raise ConfigurationError(
+            f"cannot write results to {directory}: {error.strerror or error}"
+        ) from None
+    os.close(descriptor)
+    try:
+        os.unlink(probe)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot remove files from the results directory {directory}: {error.strerror or error}"
+        ) from None
 
 
 def _as_input(value: Any, audio: Any) -> BatchInput:
@@ -242,6 +316,22 @@ class _JobDurations:
         return typical * self.SHARE, base.new(first_delay=step, max_delay=max(step, base.max_delay))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What was decided for an input before it runs (in input order, so stable on resume)."""
+
+    key: str
+    #: Where its result goes (None: results are not written).
+    result_path: Path | None
+    #: A result of an earlier run proven to be this input's: handed back, nothing fetched.
+    saved: dict[str, Any] | None = None
+
+
+def _same(path: str | os.PathLike[str]) -> str:
+    """A path's spelling for comparisons (absolute; case-folded, as some file systems do)."""
+    return os.path.normcase(os.path.abspath(path)).casefold()
+
+
 class _Batch:
     def __init__(
         self,
@@ -262,37 +352,98 @@ class _Batch:
         self.durations = _JobDurations()
         #: Set when the reader stops early: inputs not yet at their create are not started.
         self.stopping = threading.Event()
+        #: Result paths given out in this run (``_same`` spelling).
         self._issued: set[str] = set()
+        #: Result paths the journal gives to inputs: path -> key ("" when several claim one,
+        #: as a journal of an earlier version can say).
+        self._claims: dict[str, str] = {}
+        self._reserved: set[str] = set()  # the journal's own file is never a result
+        if journal is not None:
+            self._reserved.add(_same(journal.path))
+            for entry in journal:
+                if entry.result_path:
+                    spelling = _same(entry.result_path)
+                    other = self._claims.get(spelling)
+                    self._claims[spelling] = entry.key if other in (None, entry.key) else ""
         self._occurrences: collections.Counter[str] = collections.Counter()
-        self._lock = threading.Lock()
 
     def _emit(self, event: str, outcome: BatchOutcome | None = None) -> None:
         if self.on_event is not None:
             self.on_event(event, outcome)
 
-    def plan(self, item: BatchInput, index: int) -> tuple[str, Path | None]:
-        """The input's journal key and result path (decided in input order, so stable on resume)."""
+    # -- names ---------------------------------------------------------------------------
+
+    def plan(self, item: BatchInput, index: int) -> _Plan:
+        """The input's journal key and result path, and its earlier result if proven its own."""
         identity = content_identity(item, self.client.target)
         occurrence = self._occurrences[identity]
         self._occurrences[identity] += 1
         key = input_key(item, self.client.target, occurrence, identity=identity)
         if self.out_dir is None:
-            return key, None
-        stem = _result_name(item, index)
-        name, count = f"{stem}.json", 1
-        while name in self._issued:  # another input's name, whether by stem or by suffix
-            count += 1
-            name = f"{stem}-{count}.json"
-        self._issued.add(name)
-        return key, self.out_dir / name
+            return _Plan(key, None)
+        entry = self.journal.get(key) if self.journal is not None else None
+        if entry is not None and entry.state == "done" and entry.result_path:
+            saved = _proven_result(entry)
+            if saved is not None:
+                path = self._shown(entry.result_path)
+                self._issued.add(_same(path))
+                return _Plan(key, path, saved)
+        path = self._own_path(key, entry) or self._free_path(_result_stem(item, index))
+        self._issued.add(_same(path))
+        return _Plan(key, path)
 
-    def run_one(
-        self, item: BatchInput, index: int, key: str, result_path: Path | None
-    ) -> BatchOutcome:
-        outcome = BatchOutcome(index, item.source, result_path=result_path)
+    def _shown(self, recorded: str) -> Path:
+        """A recorded (absolute) result path, spelt from ``out_dir`` when it is there."""
+        assert self.out_dir is not None
+        path = Path(recorded)
+        if _same(path.parent) == _same(self.out_dir):
+            return self.out_dir / path.name
+        return path
+
+    def _own_path(self, key: str, entry: JournalEntry | None) -> Path | None:
+        """The name the journal gave this input, if it is still safely this input's."""
+        if entry is None or not entry.result_path or self.out_dir is None:
+            return None
+        path = self._shown(entry.result_path)
+        spelling = _same(path)
+        if (
+            _same(path.parent) != _same(self.out_dir)  # another run's directory
+            or self._claims.get(spelling) != key  # also claimed by another input
+            or spelling in self._issued
+            or spelling in self._reserved
+        ):
+            return None
+        if entry.state in ("creating", "created"):
+            # Named when its job was created: a file there is this input's result, written
+            # just before the process stopped (before its "done" line).
+            return path
+        # "done" with other content than was written, or "failed": a file there is not proven
+        # this input's, so it is left alone.
+        return None if os.path.lexists(path) else path
+
+    def _free_path(self, stem: str) -> Path:
+        """The first of stem.json, stem-2.json, ... that is nobody's: not in this run, the journal or on disk."""
+        assert self.out_dir is not None
+        count = 1
+        while True:
+            path = self.out_dir / (f"{stem}.json" if count == 1 else f"{stem}-{count}.json")
+            spelling = _same(path)
+            if not (
+                spelling in self._issued
+                or spelling in self._claims
+                or spelling in self._reserved
+                or os.path.lexists(path)
+            ):
+                return path
+            count += 1
+
+    # -- running -------------------------------------------------------------------------
+
+    def run_one(self, item: BatchInput, index: int, plan: _Plan) -> BatchOutcome:
+        outcome = BatchOutcome(index, item.source, result_path=plan.result_path)
         try:
             self._emit("started")
-            self._run(item, key, outcome)
+            self._run(item, plan, outcome)
         except LegacySTTError as error:
             outcome.error = error
         except Exception as error:
@@ -305,19 +456,17 @@ class _Batch:
             logger.debug("on_event failed", exc_info=True)
         return outcome
 
-    def _run(self, item: BatchInput, key: str, outcome: BatchOutcome) -> None:
-        client, journal = self.client, self.journal
+    def _run(self, item: BatchInput, plan: _Plan, outcome: BatchOutcome) -> None:
+        client, journal, key = self.client, self.journal, plan.key
         entry = journal.get(key) if journal is not None else None
-        if entry is not None and entry.state == "done" and entry.result_path:
-            saved = _read_result(Path(entry.result_path))
-            if saved is not None:
-                outcome.body, outcome.generation_id = saved, entry.generation_id
-                outcome.result_path, outcome.resumed = Path(entry.result_path), "result"
-                return
+        if plan.saved is not None:
+            outcome.body, outcome.resumed = plan.saved, "result"
+            outcome.generation_id = entry.generation_id if entry is not None else None
+            return
         try:
             job, notices = client._prepare(item.payload, item.audio)
         except PayloadError as error:
-            self._record("failed", key, item, error=type(error).__name__)
+            self._record_failure(key, item, error)
             raise
         outcome.notices = notices
         if (
@@ -326,15 +475,18 @@ class _Batch:
             and entry.state in ("created", "done")
             and entry.job_is_fresh()
         ):
+            # A job journaled as created needs no new journal line to be waited for safely.
+            outcome.generation_id = entry.generation_id
             try:
                 body = client._wait(entry.generation_id, job, poll_policy=self.poll_policy)
             except ResultExpired:
                 logger.info(
                     "%s: job %s has expired; creating a new one", outcome.name, entry.generation_id
                 )
+                outcome.generation_id = None
             else:
-                outcome.generation_id, outcome.resumed = entry.generation_id, "job"
-                self._finish(key, item, outcome, body)
+                outcome.resumed = "job"
+                self._finish(plan, item, outcome, body)
                 return
         if entry is not None and entry.state == "creating" and not self.recreate_uncertain:
             raise JobMayExist(
@@ -346,52 +498,125 @@ class _Batch:
             )
         if self.stopping.is_set():
             raise BatchStopped(f"{outcome.name}: not started, the batch was stopped")
+        if journal is not None and journal.failure is not None:
+            # Without a journal a killed batch could not find its jobs again: create none.
+            raise JournalError(f"{outcome.name}: not started: {journal.failure}")
         deadline = None if client.deadline is None else time.monotonic() + client.deadline
-        self._record("creating", key, item)
+        try:
+            self._record("creating", key, item, result_path=_recorded(plan.result_path))
+        except JournalError as error:
+            raise JournalError(f"{outcome.name}: not started: {error}") from None
         try:
             generation_id = client._create(job, deadline=deadline)
         except LegacySTTError as error:
             if _no_job_made(error):
                 # Nothing to find on resume: a refusal, an unreachable service, nothing sent.
-                self._record("failed", key, item, error=type(error).__name__)
+                self._record_failure(key, item, error)
             # Otherwise (no answer, a 5xx that is not 503) the journal keeps "creating":
             # a job may exist, and the input stays uncertain.
             raise
         created = time.monotonic()
-        self._record("created", key, item, generation_id=generation_id, model=job.model)
-        outcome.generation_id = generation_id
-        head_start, policy = self.durations.schedule(self.poll_policy)
-        time.sleep(head_start)
+        outcome.generation_id = generation_id  # from here on, every outcome names the job
         try:
-            body = client._wait(generation_id, job, poll_policy=policy, deadline=deadline)
+            self._record("created", key, item, generation_id=generation_id, model=job.model)
+        except JournalError as error:
+            # Not waited for: its result could not be found again by a re-run, which will call
+            # this input uncertain. Its id, in the outcome, is the only trace of the job.
+            logger.info("%s: job %s was created but not journaled", outcome.name, generation_id)
+            raise JournalError(
+                f"{outcome.name}: job {generation_id} was created, but {error}; it was not "
+                f"waited for: fetch its result with `legacy-stt result {generation_id}` "
+                "(a re-run calls this input uncertain)",
+                generation_id=generation_id,
+            ) from None
+        head_start, policy = self.durations.schedule(self.poll_policy)
+        try:
+            # The head start is the first poll's wait, inside poll_timeout, not added to it.
+            body = client._wait(
+                generation_id, job, poll_policy=policy, deadline=deadline, first_wait=head_start
+            )
         except TranscriptionFailed as error:
-            self._record("failed", key, item, error=type(error).__name__)
+            self._record_failure(key, item, error)
             raise
         self.durations.add(time.monotonic() - created)
         # Other errors while waiting leave the job journaled as created: a re-run picks it up.
-        self._finish(key, item, outcome, body)
+        self._finish(plan, item, outcome, body)
 
     def _finish(
-        self, key: str, item: BatchInput, outcome: BatchOutcome, body: dict[str, Any]
+        self, plan: _Plan, item: BatchInput, outcome: BatchOutcome, body: dict[str, Any]
     ) -> None:
+        path = plan.result_path
+        if path is None:
+            outcome.body = body
+            return
+        try:
+            digest = atomic_write_json(path, body)
+        except OSError as error:
+            generation_id = outcome.generation_id
+            again = "run the batch again or " if self.journal is not None else ""
+            raise ResultWriteError(
+                f"{outcome.name}: job {generation_id} is done, but its result could not be "
+                f"written to {path}: {error.strerror or error}; the service keeps it for an "
+                f"hour: {again}fetch it with `legacy-stt result {generation_id}`",
+                generation_id=generation_id,
+                path=path,
+            ) from None
         outcome.body = body
-        if outcome.result_path is not None:
-            atomic_write_json(outcome.result_path, body)
+        try:
             self._record(
                 "done",
-                key,
+                plan.key,
                 item,
                 generation_id=outcome.generation_id,
-                result_path=str(outcome.result_path),
+                result_path=_recorded(path),
+                sha256=digest,
             )
+        except JournalError as error:
+            # The result is written; the journal still says "created", so a re-run fetches it
+            # again (while the service keeps it) rather than trust a file it cannot vouch for.
+            logger.info("%s: result written to %s, but %s", outcome.name, path, error)
 
     def _record(self, event: str, key: str, item: BatchInput, **fields: Any) -> None:
         if self.journal is not None:
             self.journal.record(event, key, source=item.source, **fields)
 
+    def _record_failure(self, key: str, item: BatchInput, error: BaseException) -> None:
+        """Journal an input's failure, which stays its outcome even if this cannot be written."""
+        try:
+            self._record("failed", key, item, error=type(error).__name__)
+        except JournalError as journal_error:
+            logger.info("%s: %s", item.source or key[:12], journal_error)
 
-class BatchStopped(LegacySTTError):
-    """The batch was stopped (its reader went away) before this input was started."""
+
+def _recorded(path: Path | None) -> str | None:
+    # Absolute in the journal: a re-run from another directory finds (and keeps) the same files.
+    return None if path is None else os.path.abspath(path)
+
+
+def _proven_result(entry: JournalEntry) -> dict[str, Any] | None:
+    """The result the journal's ``done`` line names, if the file is still that result."""
+    assert entry.result_path is not None
+    try:
+        with open(entry.result_path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return None
+    if entry.sha256 is not None:
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            logger.info(
+                "%s: %s is not the result written for it; fetching it again",
+                entry.source or entry.key[:12],
+                entry.result_path,
+            )
+            return None
+    elif not entry.generation_id or entry.generation_id.encode("ascii", "replace") not in data:
+        # A line of an earlier version, without a hash: the file must at least name the job.
+        return None
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _no_job_made(error: LegacySTTError) -> bool:
@@ -404,15 +629,6 @@ def _no_job_made(error: LegacySTTError) -> bool:
             400 <= error.status_code < 500 and error.status_code != 408
         )
     return False
-
-
-def _read_result(path: Path) -> dict[str, Any] | None:
-    try:
-        with open(path, encoding="utf-8") as file:
-            body = json.load(file)
-    except (OSError, ValueError):
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def _widen_pool(client: Client, max_workers: int) -> None:
@@ -483,6 +699,13 @@ def _outcomes(
 ) -> Iterator[BatchOutcome]:
     if journal is not None:
         journal.open()
+    if results_dir is not None:
+        try:
+            check_out_dir(results_dir)  # before any job is created, not after it is paid for
+        except ConfigurationError:
+            if journal is not None and owned_journal:
+                journal.close()
+            raise
     _widen_pool(client, max_workers)
     batch = _Batch(
         client,
@@ -501,8 +724,7 @@ def _outcomes(
     try:
         for index, value in enumerate(payloads):
             item = _as_input(value, next(audio_iter, None) if audio_iter is not None else None)
-            key, result_path = batch.plan(item, index)
-            pending.append(executor.submit(batch.run_one, item, index, key, result_path))
+            pending.append(executor.submit(batch.run_one, item, index, batch.plan(item, index)))
             while len(pending) >= window:
                 yield pending.popleft().result()
         while pending:

@@ -37,6 +37,9 @@ __all__ = [
     "RequestRejected",
     "UnexpectedAnswer",
     "RedirectRefused",
+    "BatchStopped",
+    "JournalError",
+    "ResultWriteError",
     "with_job",
 ]
 
@@ -254,6 +257,39 @@ class RedirectRefused(UnexpectedAnswer):
     def __init__(self, message: str, *, location: str | None, **kwargs: Any) -> None:
         self.location = location
         super().__init__(message, reason="redirect", **kwargs)
+
+
+class BatchStopped(LegacySTTError):
+    """The batch was stopped (its reader went away) before this input was started."""
+
+
+class JournalError(LegacySTTError):
+    """A batch's journal could not be written (a full disk, a file size limit, an I/O error).
+
+    Once a write has failed, the journal takes no more lines: a batch can no
+    longer record the jobs it would create, so it creates none. A job that
+    already exists is named by ``generation_id`` where known.
+    """
+
+    def __init__(self, message: str, *, generation_id: str | None = None) -> None:
+        self.generation_id = generation_id
+        self.job_may_exist = generation_id is not None
+        super().__init__(message)
+
+
+class ResultWriteError(LegacySTTError):
+    """A job finished, but its result could not be written to its file.
+
+    The job is not lost: ``generation_id`` names it (fetch it while the
+    service keeps it), and the batch's journal still says it was created, so
+    a re-run of the batch fetches it again. ``path`` is the file.
+    """
+
+    def __init__(self, message: str, *, generation_id: str | None, path: Any) -> None:
+        self.generation_id = generation_id
+        self.job_may_exist = generation_id is not None  # it does: it is done
+        self.path = path
+        super().__init__(message)
 
 
 class RequestRejected(LegacySTTError):

@@ -414,7 +414,7 @@ def test_values_json_cannot_carry_are_refused_before_sending(
 ) -> None:
     client = Client(SECRET_KEY, base_url=stt_emulator.url)
     with pytest.raises(PayloadError) as caught:
-        client.stt({**PAYLOAD, "tag": [value]})
+        client.stt({**PAYLOAD, "utt_split": value})
     assert caught.value.job_may_exist is False
     assert stt_emulator.requests == []
 
@@ -422,7 +422,7 @@ def test_values_json_cannot_carry_are_refused_before_sending(
 def test_the_cli_says_nothing_was_sent_for_a_nan(stt_emulator: Emulator, tmp_path: Any) -> None:
     payload = tmp_path / "nan.json"
     payload.write_text(
-        '{"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3", "tag": [NaN]}'
+        '{"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3", "utt_split": NaN}'
     )
     done = subprocess.run(
         [
@@ -919,3 +919,29 @@ def test_the_drop_in_names_the_job_when_a_poll_is_refused(stt_emulator: Emulator
     [job] = stt_emulator.jobs
     assert answer.status_code == 403
     assert answer.json()["generation_id"] == job and answer.headers["X-Generation-Id"] == job
+
+
+def test_a_batch_head_start_counts_inside_poll_timeout(stt_emulator: Emulator) -> None:
+    # Once a batch has seen jobs of ~1 s, a new job's first poll waits most of that: a head
+    # start that must count within poll_timeout, not before it.
+    stuck = {**PAYLOAD, "url": "https://example.com/stuck.mp3"}
+    stt_emulator.job_duration = lambda params: 30.0 if params.get("url") == stuck["url"] else 1.0
+    client = Client(SECRET_KEY, base_url=stt_emulator.url, poll_timeout=1.5)
+    arrived = []
+    for outcome in client.stt_many([PAYLOAD, PAYLOAD, PAYLOAD, stuck], max_workers=1):
+        arrived.append((time.monotonic(), outcome))
+    (third, _), (fourth, last) = arrived[2], arrived[3]
+    assert isinstance(last.error, PollTimeout)
+    assert fourth - third < 1.5 + 0.5  # the stuck job's create and its wait, head start included
+
+
+def test_a_batch_journals_an_unsendable_payload_as_failed_not_creating(
+    stt_emulator: Emulator, tmp_path: Any
+) -> None:
+    client = Client(SECRET_KEY, base_url=stt_emulator.url, poll_policy=FAST_POLLS)
+    journal = tmp_path / "journal.jsonl"
+    [outcome] = list(client.stt_many([{**PAYLOAD, "utt_split": float("nan")}], journal=journal))
+    assert isinstance(outcome.error, PayloadError) and outcome.error.job_may_exist is False
+    events = [json.loads(line)["event"] for line in journal.read_text().splitlines()]
+    assert "creating" not in events and events[-1] == "failed"  # not uncertain forever
+    assert stt_emulator.requests == []

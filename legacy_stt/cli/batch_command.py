@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._text import printable
+from ..exceptions import ConfigurationError
+from ..files import NotRegularFile, TooLarge, read_limited, walk
+from ..validation import MAX_PAYLOAD_BYTES
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, UsageError, one_line
 
 __all__ = ["AUDIO_EXTENSIONS", "Progress", "collect_inputs", "run_batch_command"]
@@ -38,18 +42,55 @@ class _Unreadable:
     message: str
 
 
-def _payload_files(directory: Path, skip: set[Path]) -> Iterator[Path]:
-    for root, dirs, files in os.walk(directory):
-        here = Path(root)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
-        )
-        for name in sorted(files):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if path.suffix.lower() == ".json" or path.suffix.lower() in AUDIO_EXTENSIONS:
-                yield path
+def _is_input_name(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    return not name.startswith(".") and (suffix == ".json" or suffix in AUDIO_EXTENSIONS)
+
+
+def _payload_files(
+    directory: Path, skip: set[Path], unreadable: list[_Unreadable]
+) -> Iterator[Path]:
+    """The payload and audio files under ``directory``: regular files only, each once.
+
+    FIFOs and devices are never opened (whatever their names), and a
+    symbolic link loop does not revisit a directory.
+    """
+
+    def skip_directory(path: str, name: str) -> bool:
+        return name.startswith(".") or Path(path).resolve() in skip
+
+    def on_error(path: str, error: OSError) -> None:
+        reason = error.strerror or type(error).__name__
+        unreadable.append(_Unreadable(path, f"cannot list the directory: {reason}"))
+
+    for path in walk(
+        str(directory), include=_is_input_name, skip_directory=skip_directory, on_error=on_error
+    ):
+        yield Path(path)
+
+
+def _read_payload(path: Path, *, named: bool) -> Any:
+    """The JSON payload in ``path``; raises ``ValueError`` with the reason it cannot be read.
+
+    A file found in a directory must be a regular file; one named on the
+    command line may be a pipe (``<(command)``).
+    """
+    try:
+        data = read_limited(str(path), MAX_PAYLOAD_BYTES, regular_only=not named)
+    except TooLarge:
+        raise ValueError(f"larger than {MAX_PAYLOAD_BYTES // 2**20} MiB") from None
+    except NotRegularFile as error:
+        raise ValueError(f"{error.kind}, not a regular file") from None
+    except OSError as error:
+        raise ValueError(error.strerror or type(error).__name__) from None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except RecursionError:
+        raise ValueError("not JSON (nested too deeply)") from None
+    except ValueError as error:
+        raise ValueError(f"not JSON ({error})") from None
 
 
 def collect_inputs(
@@ -64,36 +105,32 @@ def collect_inputs(
 
     inputs: list[Any] = []
     unreadable: list[_Unreadable] = []
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []  # each path, and whether it was named on the command line
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            files.extend(_payload_files(path, skip))
-        elif path.is_file():
-            files.append(path)
+            files.extend((found, False) for found in _payload_files(path, skip, unreadable))
+        elif os.path.exists(text):
+            files.append((path, True))
         else:
-            raise UsageError(f"no such file or directory: {text}")
-    for path in files:
+            raise UsageError(f"no such file or directory: {printable(text)}")
+    for path, named in files:
         if path.suffix.lower() in AUDIO_EXTENSIONS:
             if not model:
                 raise UsageError(
-                    f"{path} is an audio file: name the model to run it on with --model "
+                    f"{printable(path)} is an audio file: name the model to run it on with --model "
                     "(for example --model '#g1_nova-2-general')"
                 )
             inputs.append(BatchInput({"model": model}, audio=path, source=str(path)))
             continue
         try:
-            with open(path, encoding="utf-8") as file:
-                payload = json.load(file)
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
-            reason = getattr(error, "strerror", None) or type(error).__name__
-            if isinstance(error, ValueError) and not isinstance(error, UnicodeDecodeError):
-                reason = f"not JSON ({error})"
-            unreadable.append(_Unreadable(str(path), f"cannot read the payload: {reason}"))
+            payload = _read_payload(path, named=named)
+        except ValueError as error:
+            unreadable.append(_Unreadable(str(path), f"cannot read the payload: {error}"))
             continue
         inputs.append(BatchInput(payload, source=str(path)))
     if not inputs and not unreadable:
-        raise UsageError("no payload or audio files found in " + ", ".join(paths))
+        raise UsageError("no payload or audio files found in " + printable(", ".join(paths)))
     return inputs, unreadable
 
 
@@ -183,10 +220,10 @@ class Progress:
             self.stream.flush()
 
     def note(self, text: str) -> None:
-        """A line of its own (a warning, a failure) without garbling the bar."""
+        """A line of its own (a warning, a failure) without garbling the bar; controls escaped."""
         with self._lock:
             prefix = "\r\x1b[K" if self.interactive and self._drawn else ""
-            self.stream.write(f"{prefix}{text}\n")
+            self.stream.write(f"{prefix}{printable(text)}\n")
             self.stream.flush()
 
 
@@ -203,6 +240,9 @@ def _duration(value: float) -> str:
 
 def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int:
     """Run the batch and print the summary; returns the exit status."""
+    from ..batch import check_out_dir
+    from ..journal import Journal
+
     if args.audio is not None:
         raise UsageError(
             "--audio names the audio of one payload; in a batch, pass audio files as paths (with --model)"
@@ -218,26 +258,49 @@ def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int
             "or --journal FILE"
         )
     out_dir = Path(args.out) if args.out is not None else None
-    journal = Path(args.journal) if args.journal is not None else out_dir / DEFAULT_JOURNAL_NAME  # type: ignore[operator]
+    journal_path = (
+        Path(args.journal) if args.journal is not None else out_dir / DEFAULT_JOURNAL_NAME  # type: ignore[operator]
+    )
+    results_dir = (
+        out_dir if out_dir is not None else journal_path.with_name(journal_path.name + ".results")
+    )
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is not a directory")
+        raise UsageError(f"--out {printable(out_dir)} is not a directory")
     skip = {
-        p.resolve()
-        for p in (out_dir, journal.with_name(journal.name + ".results"))
-        if p is not None
+        p.resolve() for p in (results_dir, journal_path.with_name(journal_path.name + ".results"))
     }
     inputs, unreadable = collect_inputs(args.paths, model=args.model, skip=skip)
     total = len(inputs) + len(unreadable)
+    # Found out before any job is created: results that could not be written would be paid for.
+    journal = Journal(journal_path)
     try:
-        return _run(client, inputs, unreadable, total, journal, out_dir, args, interval, err)
+        check_out_dir(results_dir)
+        journal.open()
+    except ConfigurationError as error:
+        raise UsageError(printable(error)) from None
+    try:
+        return _run(client, inputs, unreadable, total, journal, results_dir, args, interval, err)
     except KeyboardInterrupt:
         # Every job created so far is in the journal, every result written is whole: leave now
         # rather than wait for jobs in flight (the next run picks them up).
         err.write(
-            f"\n{PROG}: interrupted; run the same command again to resume (journal {journal})\n"
+            f"\n{PROG}: interrupted; run the same command again to resume "
+            f"(journal {printable(journal_path)})\n"
         )
         err.flush()
         os._exit(EXIT_INTERRUPTED)
+    finally:
+        journal.close()
+
+
+def _failure(outcome: Any) -> str:
+    """What became of a failed input, naming its job if one exists (``legacy-stt result ID``)."""
+    message = one_line(outcome.error)
+    message = message.removeprefix(f"{outcome.name}: ")  # the line names the input already
+    generation_id = outcome.generation_id or getattr(outcome.error, "generation_id", None)
+    if generation_id and generation_id not in message:
+        message += f" (job {generation_id})"
+    return message
 
 
 def _run(
@@ -245,8 +308,8 @@ def _run(
     inputs: list[Any],
     unreadable: list[_Unreadable],
     total: int,
-    journal: Path,
-    out_dir: Path | None,
+    journal: Any,
+    results_dir: Path,
     args: argparse.Namespace,
     interval: float,
     err: TextIO,
@@ -262,7 +325,7 @@ def _run(
             inputs,
             max_workers=args.workers,
             journal=journal,
-            out_dir=out_dir,
+            out_dir=results_dir,
             recreate_uncertain=args.recreate_uncertain,
             on_event=progress.on_event,
         ):
@@ -271,15 +334,21 @@ def _run(
             if outcome.error is None:
                 resumed += outcome.resumed is not None
             else:
-                failures.append((outcome.name, one_line(outcome.error)))
-                progress.note(f"{PROG}: failed: {outcome.name}: {one_line(outcome.error)}")
+                failures.append((outcome.name, _failure(outcome)))
+                progress.note(f"{PROG}: failed: {outcome.name}: {failures[-1][1]}")
     done = total - len(failures)
-    where = out_dir if out_dir is not None else journal.with_name(journal.name + ".results")
+    if journal.failure is not None:
+        print(
+            f"{PROG}: error: {printable(journal.failure)}: no job was created after that (the "
+            "jobs created before have their results written or are named below); fix it and "
+            "run the same command again to resume",
+            file=err,
+        )
     summary = f"{PROG}: {total} input(s): {done} done"
     if resumed:
         summary += f" ({resumed} from an earlier run)"
-    summary += f", {len(failures)} failed; results in {where}, journal {journal}"
-    print(summary, file=err)
+    summary += f", {len(failures)} failed; results in {results_dir}, journal {journal.path}"
+    print(printable(summary), file=err)
     for source, message in failures:
-        print(f"  {source}: {message}", file=err)
-    return EXIT_OK if not failures else EXIT_FAILED
+        print(f"  {printable(source)}: {printable(message)}", file=err)
+    return EXIT_OK if not failures and journal.failure is None else EXIT_FAILED
