@@ -458,11 +458,14 @@ class _Inflater:
                     out = self._decoder.decompress(data, room)
             else:
                 out = self._decoder.decompress(data, room)
-            self._pending = self._decoder.unconsumed_tail
-            if self._decoder.eof and self._decoder.unused_data:
-                # the next gzip member (or trailing bytes the next decoder will refuse)
-                self._pending = self._decoder.unused_data + self._pending
-                self._decoder = self._new()
+            if self._decoder.eof:
+                # What follows a member's end is in unused_data (the tail may repeat it): the
+                # next gzip member, or trailing bytes that the next decoder refuses.
+                self._pending = self._decoder.unused_data
+                if self._pending:
+                    self._decoder = self._new()
+            else:
+                self._pending = self._decoder.unconsumed_tail
             if out:
                 return out
         return b""

@@ -847,7 +847,13 @@ def test_a_session_with_its_own_adapter_class_is_still_bounded(stt_emulator: Emu
 def test_a_raising_response_hook_takes_no_decision(stt_emulator: Emulator) -> None:
     session = requests.Session()
     session.hooks["response"].append(lambda response, *args, **kwargs: response.raise_for_status())
-    client = Client(SECRET_KEY, base_url=stt_emulator.url, session=session, poll_policy=FAST_POLLS)
+    client = Client(
+        SECRET_KEY,
+        base_url=stt_emulator.url,
+        session=session,
+        poll_policy=FAST_POLLS,
+        retry=RetryPolicy(backoff_factor=0.01),
+    )
     stt_emulator.inject("create", 503)  # retried: the hook's HTTPError does not stop it
     stt_emulator.inject("poll", 500, times=1000)
     with pytest.raises(APIError) as caught:

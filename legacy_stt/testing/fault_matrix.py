@@ -185,14 +185,16 @@ def _rate_limited_until_a_date(route: str) -> Callable[[Emulator], None]:
     return arrange
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=4)
 def gzip_bomb(expanded: int = 100 * 1024 * 1024) -> bytes:
-    """``expanded`` zero bytes, gzip-compressed (about a thousandth of the size)."""
+    """``expanded`` zero bytes, gzip-compressed to about a thousandth of that.
+
+    Made of one compressed MiB repeated as gzip members (RFC 1952 allows
+    many): instant to build, and read like any gzip body.
+    """
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    block = bytes(1024 * 1024)
-    parts = [packer.compress(block) for _ in range(expanded // len(block))]
-    parts.append(packer.flush())
-    return b"".join(parts)
+    member = packer.compress(bytes(1024 * 1024)) + packer.flush()
+    return member * max(1, expanded // (1024 * 1024))
 
 
 def deep_json(depth: int = DEEP) -> bytes:
