@@ -12,16 +12,25 @@ Then, with wall-clock time of whole processes (start-up included, output discard
 
 * ``check-jsonschema --schemafile schemas/legacy-request.schema.json FILE...`` over all the
   files in one process: the baseline, validating with the same legacy-request schema;
+* the same with ``noref.schema.json``, the legacy-request schema with every ``$ref``
+  inlined (written next to the corpus): it accepts exactly the same payloads, and
+  check-jsonschema runs it faster, so it is the stronger baseline and the one the goal is
+  measured against;
+* the floor for this language: a plain Python loop that reads each file, ``json.loads`` it
+  and validates it with jsonschema-rs (a compiled validator; ``rs_floor.py``, written next
+  to the corpus), whose time legacy-stt's is given as a multiple of;
 * ``legacy-stt check --format json --quiet FILE...`` on the very same argument list
   (apples to apples), on the corpus directory, and on ``corpus.jsonl``;
-* both tools on a single valid payload file, where process start-up dominates.
+* check-jsonschema (both schemas) and legacy-stt on a single valid payload file, where
+  process start-up dominates.
 
 Every measurement gets one untimed warm-up run, then ``--runs`` timed runs (``--single-runs``
 for the single file), interleaved between the tools (the order rotates every round) so
 that noise on a shared machine hits all of them alike. The table gives medians (and
 min/max), microseconds per payload, payloads per second, the throughput ratios and whether
-the goals are met: at least 3x the throughput of check-jsonschema on the files, and no
-slower on a single file. Finally an untimed pass counts how many files each tool flags,
+the goals are met: at least 4x the throughput of check-jsonschema with the ``$ref``-free
+schema on the files, no slower than check-jsonschema on a single file, and within 3x of
+the jsonschema-rs loop. Finally an untimed pass counts how many files each tool flags,
 per kind of defect (check-jsonschema only sees what the schema can express).
 
 How to run it
@@ -32,10 +41,11 @@ From a checkout, after ``python -m pip install .``::
     python benchmarks/lint_corpus.py --count 500 --runs 2
     python benchmarks/lint_corpus.py --json > figures.json
 
-``check-jsonschema`` is used from this interpreter's environment or ``PATH`` if it is
-there; otherwise it is installed into a dedicated virtual environment,
-``benchmarks/.tools/`` (``--check-jsonschema PATH`` names an executable instead,
-``--no-install`` forbids the installation). ``legacy-stt`` is looked up the same way
+``check-jsonschema`` (and ``jsonschema-rs``, for the floor) are used from this
+interpreter's environment or ``PATH`` if they are there; otherwise they are installed into
+a dedicated virtual environment, ``benchmarks/.tools/`` (``--check-jsonschema PATH`` names
+an executable instead, ``--no-install`` forbids the installation; without jsonschema-rs
+the floor is not timed). ``legacy-stt`` is looked up the same way
 (``--legacy-stt PATH``); if it has no ``check`` command, only the baseline is timed.
 
 Standard library only; Python 3.9+.
@@ -81,8 +91,11 @@ JSONL_NAME = "corpus.jsonl"
 MANIFEST_NAME = "manifest.json"
 LABELS_NAME = "labels.json"
 
-GOAL_FILES_RATIO = 3.0
+GOAL_FILES_RATIO = 4.0  # against check-jsonschema with the $ref-free schema
 GOAL_SINGLE_RATIO = 1.0
+GOAL_FLOOR_MULTIPLE = 3.0  # legacy-stt's time / the jsonschema-rs loop's
+NOREF_SCHEMA_NAME = "noref.schema.json"
+FLOOR_SCRIPT_NAME = "rs_floor.py"
 
 Payload = dict[str, Any]
 
@@ -604,6 +617,56 @@ def ensure_corpus(root: Path, seed: int, count: int, *, force: bool = False) -> 
     return Corpus(root, files, kinds, JSONL_NAME, single, manifest), True
 
 
+def inline_refs(node: Any, document: dict[str, Any]) -> Any:
+    """``node`` with every local ``$ref`` replaced by what it points to (no ``$defs`` left).
+
+    A ``$ref`` with sibling keywords is an in-place applicator in draft 2020-12, so it
+    becomes ``allOf: [target]`` beside them: the same payloads pass and fail.
+    """
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: Any = document
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            rest = {
+                key: inline_refs(value, document) for key, value in node.items() if key != "$ref"
+            }
+            inlined = inline_refs(target, document)
+            return {"allOf": [inlined], **rest} if rest else inlined
+        return {key: inline_refs(value, document) for key, value in node.items() if key != "$defs"}
+    if isinstance(node, list):
+        return [inline_refs(item, document) for item in node]
+    return node
+
+
+def write_noref_schema(root: Path) -> Path:
+    """The legacy-request schema with its ``$ref``s inlined, written under ``root``."""
+    document = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    inlined = inline_refs(document, document)
+    if "$ref" in json.dumps(inlined):
+        raise BenchmarkError("the inlined schema still has a $ref (a remote one?)")
+    path = root / NOREF_SCHEMA_NAME
+    path.write_text(json.dumps(inlined, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+#: The floor: what reading, parsing and validating each file costs in Python with a compiled
+#: validator, and nothing else (no messages, no positions, no other checks).
+FLOOR_SCRIPT = """\
+import json, sys
+import jsonschema_rs
+
+with open(sys.argv[1], "rb") as schema:
+    validator = jsonschema_rs.validator_for(json.load(schema))
+invalid = 0
+for path in sys.argv[2:]:
+    with open(path, "rb") as file:
+        if not validator.is_valid(json.loads(file.read())):
+            invalid += 1
+print(invalid, "of", len(sys.argv) - 2, "invalid")
+"""
+
+
 # ---------------------------------------------------------------------------
 # the tools
 
@@ -649,7 +712,14 @@ def _install_check_jsonschema(tools_dir: Path) -> Path:
         venv.EnvBuilder(with_pip=False, clear=True).create(tools_dir)
         pip = [sys.executable, "-m", "pip", "--python", str(python)]
     subprocess.run(
-        [*pip, "install", "--quiet", "--disable-pip-version-check", "check-jsonschema"],
+        [
+            *pip,
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "check-jsonschema",
+            "jsonschema-rs",
+        ],
         check=True,
         stdout=sys.stderr,
     )
@@ -684,6 +754,26 @@ def find_check_jsonschema(explicit: str | None, tools_dir: Path, install: bool) 
             "pip install check-jsonschema or pass --check-jsonschema PATH"
         )
     return Tool("check-jsonschema", argv, _version(argv), note)
+
+
+def find_floor_python(tools_dir: Path, install: bool) -> Tool | None:
+    """An interpreter with jsonschema-rs for the floor loop: this one, the tools' one, or None."""
+    if importlib.util.find_spec("jsonschema_rs") is not None:
+        return Tool("jsonschema-rs loop", [sys.executable], note="this interpreter")
+    python = _bin_dir(tools_dir) / ("python.exe" if os.name == "nt" else "python")
+    if not python.exists() and install:
+        try:
+            _install_check_jsonschema(tools_dir)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"  (could not install jsonschema-rs: {error})", file=sys.stderr)
+            return None
+    if python.exists():
+        probe = subprocess.run(
+            [str(python), "-c", "import jsonschema_rs"], capture_output=True, check=False
+        )
+        if probe.returncode == 0:
+            return Tool("jsonschema-rs loop", [str(python)], note=f"from {tools_dir}")
+    return None
 
 
 def find_legacy_stt(explicit: str | None) -> Tool | None:
@@ -741,9 +831,22 @@ def split_for_arg_max(prefix: Sequence[str], paths: Sequence[str]) -> list[list[
         chunks += 1
 
 
-def baseline_commands(tool: Tool, corpus: Corpus) -> dict[str, list[list[str]]]:
-    """check-jsonschema: all files (one process unless ARG_MAX forbids), and one file."""
-    prefix = [*tool.argv, "--schemafile", str(SCHEMA_PATH)]
+def baseline_commands(
+    tool: Tool, corpus: Corpus, schema: Path = SCHEMA_PATH
+) -> dict[str, list[list[str]]]:
+    """check-jsonschema with ``schema``: all files (one process unless ARG_MAX forbids), one file."""
+    prefix = [*tool.argv, "--schemafile", str(schema)]
+    return {
+        "files": split_for_arg_max(prefix, corpus.files),
+        "single": [[*prefix, corpus.single_file]],
+    }
+
+
+def floor_commands(tool: Tool, corpus: Corpus) -> dict[str, list[list[str]]]:
+    """The jsonschema-rs loop over the same file list (and one file)."""
+    script = corpus.root / FLOOR_SCRIPT_NAME
+    script.write_text(FLOOR_SCRIPT, encoding="utf-8")
+    prefix = [*tool.argv, str(script), str(SCHEMA_PATH)]
     return {
         "files": split_for_arg_max(prefix, corpus.files),
         "single": [[*prefix, corpus.single_file]],
@@ -936,27 +1039,48 @@ def build_report(
     }
     ratios: dict[str, float] = {}
     goals: dict[str, Any] = {}
-    base_files = cases["cjs_files"].stats.median
-    base_single = cases["cjs_single"].stats.median
+
+    def median(key: str) -> float:
+        return cases[key].stats.median
+
     if "ours_files" in cases:
-        # Throughput ratio = check-jsonschema's time / ours for the same payloads.
+        # Throughput ratio = the baseline's time / ours for the same payloads.
+        ours_files, ours_directory = median("ours_files"), median("ours_directory")
         ratios = {
-            "files_same_list": base_files / cases["ours_files"].stats.median,
-            "files_directory": base_files / cases["ours_directory"].stats.median,
-            "jsonl": base_files / cases["ours_jsonl"].stats.median,
-            "single_file": base_single / cases["ours_single"].stats.median,
+            "files_same_list": median("cjs_files") / ours_files,
+            "files_directory": median("cjs_files") / ours_directory,
+            "files_same_list_noref": median("cjs_noref_files") / ours_files,
+            "files_directory_noref": median("cjs_noref_files") / ours_directory,
+            "jsonl": median("cjs_files") / median("ours_jsonl"),
+            "jsonl_noref": median("cjs_noref_files") / median("ours_jsonl"),
+            "single_file": median("cjs_single") / median("ours_single"),
+            "single_file_noref": median("cjs_noref_single") / median("ours_single"),
         }
         goals["files"] = {
             "target": GOAL_FILES_RATIO,
-            "ratio_same_list": ratios["files_same_list"],
-            "ratio_directory": ratios["files_directory"],
-            "met": min(ratios["files_same_list"], ratios["files_directory"]) >= GOAL_FILES_RATIO,
+            "baseline": "check-jsonschema with the $ref-free schema",
+            "ratio_same_list": ratios["files_same_list_noref"],
+            "ratio_directory": ratios["files_directory_noref"],
+            "met": min(ratios["files_same_list_noref"], ratios["files_directory_noref"])
+            >= GOAL_FILES_RATIO,
         }
+        single = min(ratios["single_file"], ratios["single_file_noref"])
         goals["single_file"] = {
             "target": GOAL_SINGLE_RATIO,
-            "ratio": ratios["single_file"],
-            "met": ratios["single_file"] >= GOAL_SINGLE_RATIO,
+            "ratio": single,
+            "met": single >= GOAL_SINGLE_RATIO,
         }
+        if "floor_files" in cases:
+            # How many times the floor's time ours takes (lower is better).
+            ratios["floor_multiple_same_list"] = ours_files / median("floor_files")
+            ratios["floor_multiple_directory"] = ours_directory / median("floor_files")
+            ratios["floor_multiple_single"] = median("ours_single") / median("floor_single")
+            multiple = max(ratios["floor_multiple_same_list"], ratios["floor_multiple_directory"])
+            goals["floor"] = {
+                "target": GOAL_FLOOR_MULTIPLE,
+                "multiple": multiple,
+                "met": multiple <= GOAL_FLOOR_MULTIPLE,
+            }
     return {
         "machine": machine,
         "tools": {
@@ -1022,12 +1146,12 @@ def print_report(report: dict[str, Any]) -> None:
         f"timing:   wall clock per process (start-up included), median of {report['runs']} runs "
         f"({report['single_runs']} for one file) after a warm-up, tools interleaved\n\n"
     )
-    header = f"{'measurement':<46} {'median s':>9} {'min s':>8} {'max s':>8} {'µs/payload':>11} {'payloads/s':>11}\n"
+    header = f"{'measurement':<52} {'median s':>9} {'min s':>8} {'max s':>8} {'µs/payload':>11} {'payloads/s':>11}\n"
     out(header)
     out("-" * (len(header) - 1) + "\n")
     for figure in report["figures"].values():
         out(
-            f"{figure['label']:<46} {figure['median_s']:>9.3f} {figure['min_s']:>8.3f} {figure['max_s']:>8.3f} "
+            f"{figure['label']:<52} {figure['median_s']:>9.3f} {figure['min_s']:>8.3f} {figure['max_s']:>8.3f} "
             f"{figure['us_per_payload']:>11.1f} {figure['payloads_per_s']:>11,.0f}\n"
         )
     out("\n")
@@ -1037,18 +1161,42 @@ def print_report(report: dict[str, Any]) -> None:
         count = params["count"]
         files_goal = goals["files"]
         out(
-            f"throughput ratio, {count:,} files (ours / check-jsonschema): "
-            f"{files_goal['ratio_same_list']:.2f}x same file list, {files_goal['ratio_directory']:.2f}x directory, "
-            f"{ratios['jsonl']:.2f}x as one JSONL\n"
+            f"throughput ratio, {count:,} files, vs check-jsonschema with the project's schema "
+            f"($refs): {ratios['files_same_list']:.2f}x same file list, "
+            f"{ratios['files_directory']:.2f}x directory, {ratios['jsonl']:.2f}x as one JSONL\n"
         )
         out(
-            f"  goal >= {files_goal['target']:.0f}x on the files (both runs): "
-            f"{'MET' if files_goal['met'] else 'NOT MET'}\n"
+            f"throughput ratio, {count:,} files, vs check-jsonschema with the $ref-free schema: "
+            f"{ratios['files_same_list_noref']:.2f}x same file list, "
+            f"{ratios['files_directory_noref']:.2f}x directory, "
+            f"{ratios['jsonl_noref']:.2f}x as one JSONL\n"
         )
+        out(
+            f"  goal >= {files_goal['target']:.0f}x the $ref-free baseline on the files (both "
+            f"runs): {'MET' if files_goal['met'] else 'NOT MET'}\n"
+        )
+        floor = goals.get("floor")
+        if floor is not None:
+            out(
+                f"time as a multiple of the jsonschema-rs loop (read + json.loads + validate): "
+                f"{ratios['floor_multiple_same_list']:.2f}x same file list, "
+                f"{ratios['floor_multiple_directory']:.2f}x directory, "
+                f"{ratios['floor_multiple_single']:.2f}x one file\n"
+            )
+            out(
+                f"  goal <= {floor['target']:.0f}x on the files: "
+                f"{'MET' if floor['met'] else 'NOT MET'}\n"
+            )
+        else:
+            out("jsonschema-rs loop: not timed (jsonschema-rs not available)\n")
         single = goals["single_file"]
-        out(f"single-file ratio (check-jsonschema time / ours): {single['ratio']:.2f}x\n")
         out(
-            f"  goal >= {single['target']:.0f}x (no slower): {'MET' if single['met'] else 'NOT MET'}\n"
+            f"single-file ratio (check-jsonschema time / ours): {ratios['single_file']:.2f}x "
+            f"($refs), {ratios['single_file_noref']:.2f}x ($ref-free)\n"
+        )
+        out(
+            f"  goal >= {single['target']:.0f}x (no slower than either): "
+            f"{'MET' if single['met'] else 'NOT MET'}\n"
         )
     flagged = report["flagged"]
     if flagged:
@@ -1221,10 +1369,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
 
+    floor = find_floor_python(arguments.tools_dir.resolve(), not arguments.no_install)
+    print(
+        f"floor: {' '.join(floor.argv) + ' (' + floor.note + ')' if floor else 'jsonschema-rs not available'}",
+        file=sys.stderr,
+    )
+
     n = corpus.count
     base = baseline_commands(baseline, corpus)
-    corpus_cases = [Case("cjs_files", f"check-jsonschema, {n:,} files", baseline, base["files"], n)]
-    single_cases = [Case("cjs_single", "check-jsonschema, 1 file", baseline, base["single"], 1)]
+    noref = baseline_commands(baseline, corpus, write_noref_schema(corpus.root))
+    corpus_cases = [
+        Case("cjs_files", f"check-jsonschema, {n:,} files", baseline, base["files"], n),
+        Case(
+            "cjs_noref_files",
+            f"check-jsonschema ($ref-free schema), {n:,} files",
+            baseline,
+            noref["files"],
+            n,
+        ),
+    ]
+    single_cases = [
+        Case("cjs_single", "check-jsonschema, 1 file", baseline, base["single"], 1),
+        Case(
+            "cjs_noref_single",
+            "check-jsonschema ($ref-free schema), 1 file",
+            baseline,
+            noref["single"],
+            1,
+        ),
+    ]
+    if floor is not None:
+        loop = floor_commands(floor, corpus)
+        corpus_cases.append(
+            Case("floor_files", f"jsonschema-rs loop, {n:,} files", floor, loop["files"], n)
+        )
+        single_cases.append(
+            Case("floor_single", "jsonschema-rs loop, 1 file", floor, loop["single"], 1)
+        )
     if ours is not None:
         mine = ours_commands(ours, corpus)
         corpus_cases += [

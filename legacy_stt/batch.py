@@ -219,10 +219,21 @@ def input_key(
     return hashlib.sha256(f"{base}:{occurrence}".encode()).hexdigest()
 
 
+_PART_OF_FILE = re.compile(r"(?P<file>.+) (?P<kind>line|item) (?P<number>\d+)")
+
+
 def _result_stem(item: BatchInput, index: int) -> str:
     if not item.source:
         return f"input-{index + 1}"
-    stem = Path(item.source).stem if not item.source.startswith("<") else item.source
+    source = item.source
+    # One payload of a JSON Lines file or an array ("calls.jsonl line 7") is named after both.
+    part = _PART_OF_FILE.fullmatch(source)
+    if source.startswith("<"):
+        stem = source
+    elif part is not None:
+        stem = f"{Path(part.group('file')).stem}-{part.group('kind')}-{part.group('number')}"
+    else:
+        stem = Path(source).stem
     stem = _UNSAFE_NAME.sub("_", stem).strip("._") or f"input-{index + 1}"
     if len(stem) > _MAX_STEM:
         # Cut, with a hash of the whole source: two long names that share a start stay apart,

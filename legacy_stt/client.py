@@ -27,11 +27,14 @@ from ._text import printable
 from .adapters.base import ModelAdapter
 from .batch import DEFAULT_MAX_WORKERS, BatchOutcome
 from .exceptions import (
+    INSECURE_HTTP_HINT,
+    RAW_RESULT_HINT,
     ConfigurationError,
     LegacySTTError,
     PayloadError,
     Problem,
     UnexpectedAnswer,
+    resume_hint,
     with_job,
 )
 from .planning import Target, plan_request
@@ -62,9 +65,10 @@ DEFAULT_TIMEOUT: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TI
 
 #: What the deprecation warnings of the one-call entry points tell callers to do instead.
 ONE_CALL_REPLACEMENT = (
-    "The service deprecated the one-call endpoint POST /v1/stt (it times out on long audio). "
-    "Use the two-step API instead: POST /v1/stt/create, then poll GET /v1/stt/{generation_id}. "
-    "With legacy-stt: generation_id = client.submit(payload, audio) then client.result(generation_id)."
+    "The service deprecated its one-call endpoint POST /v1/stt (it times out on long audio); "
+    "use the two-step API: POST /v1/stt/create, then poll GET /v1/stt/{generation_id}. "
+    "With legacy-stt: generation_id = client.submit(payload, audio), then "
+    "client.result(generation_id)."
 )
 
 _JOB_MEMORY = 10_000  # ids remembered for result(); the service forgets them after an hour anyway
@@ -177,7 +181,7 @@ class Client:
             # (normalize_base_url writes the scheme in lower case: HTTP:// is http://)
             raise ConfigurationError(
                 f"refusing to send the API key over plain http:// to {display_url(base)}: use "
-                "https://, or pass allow_insecure_http=True if this network is trusted"
+                f"https://, or {INSECURE_HTTP_HINT} if this network is trusted"
             )
         if (
             not isinstance(max_answer_size, int)
@@ -476,8 +480,22 @@ class Client:
             adapter, request = self.registry.adapter_for_target(model), {"model": model}
         else:
             adapter, request = self.registry.adapter_for_result(result), {}
-        if adapter is None:
-            return result  # a shape no installed model adapter knows: hand it back as the service sent it
+        if adapter is None or not adapter.recognizes_result(result):
+            # Handed back as it is, it would pass for the legacy body and fail later, far from
+            # here: a shape the model adapter does not know is an error that names the job.
+            shown = printable(generation_id)
+            raise UnexpectedAnswer(
+                f"job {shown} is completed, but its result has a shape that "
+                + (
+                    f"the model adapter {adapter.name!r} does not know"
+                    if adapter is not None
+                    else "no installed model adapter knows"
+                )
+                + f", so it cannot be turned into the legacy body. Fetch it as the service sent "
+                f"it: call {resume_hint(generation_id)} again, {RAW_RESULT_HINT}",
+                reason="unknown-shape",
+                generation_id=generation_id,
+            )
         try:
             return adapter.translate_result(
                 result, generation_id=generation_id, request=request, source_family=source_family
@@ -488,8 +506,8 @@ class Client:
             # A result of a shape the model adapter did not expect; the job itself is fine.
             raise UnexpectedAnswer(
                 f"job {printable(generation_id)}: its result could not be turned into the legacy body "
-                f"({type(error).__name__}); fetch it as the service sent it with raw=True "
-                f"(legacy-stt result {printable(generation_id)} --raw)",
+                f"({type(error).__name__}); fetch it as the service sent it: call "
+                f"{resume_hint(generation_id)} again, {RAW_RESULT_HINT}",
                 reason="unknown-shape",
                 generation_id=generation_id,
             ) from error

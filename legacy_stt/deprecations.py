@@ -44,6 +44,7 @@ __all__ = [
     "UnknownStatusWarning",
     "PluginWarning",
     "RemovedInLegacySTT2Warning",
+    "OneCallRemovedWarning",
     "DEPRECATED_IN",
     "REMOVED_IN",
 ]
@@ -99,7 +100,26 @@ class PluginWarning(LegacySTTWarning):
 
 
 class RemovedInLegacySTT2Warning(deprecation.DeprecatedWarning):
-    """A legacy-style call that legacy-stt 2.0 removes, with what replaces it."""
+    """A legacy-style call that legacy-stt 2.0 removes, with what replaces it.
+
+    Its message names the versions as legacy-stt's: a bare "2.0" beside the
+    service's ``/v1`` paths read as an API version.
+    """
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.function} is deprecated since legacy-stt {self.deprecated_in}: "
+            f"legacy-stt {self.removed_in} removes the one-call style."
+        )
+        return f"{text} {self.details}" if self.details else text
+
+
+class OneCallRemovedWarning(deprecation.UnsupportedWarning):
+    """A one-call entry point still called in legacy-stt 2.0 or later, which removes them."""
+
+    def __str__(self) -> str:
+        text = f"{self.function} is unsupported: legacy-stt {self.removed_in} removes the one-call style."
+        return f"{text} {self.details}" if self.details else text
 
 
 def external_stacklevel(extra_skip: Iterable[str] = ()) -> int:
@@ -133,7 +153,7 @@ def one_call_deprecation(function_name: str, details: str) -> deprecation.Deprec
     (which ``deprecation.fail_if_not_removed`` turns into a test failure).
     """
     if Version(__version__) >= Version(REMOVED_IN):
-        return deprecation.UnsupportedWarning(function_name, DEPRECATED_IN, REMOVED_IN, details)
+        return OneCallRemovedWarning(function_name, DEPRECATED_IN, REMOVED_IN, details)
     return RemovedInLegacySTT2Warning(function_name, DEPRECATED_IN, REMOVED_IN, details)
 
 
@@ -145,7 +165,10 @@ def deprecated_one_call(function_name: str, details: str) -> Callable[[F], F]:
     """
 
     def decorate(function: F) -> F:
-        note = f"\n\n.. deprecated:: {DEPRECATED_IN}\n   Removed in {REMOVED_IN}. {details}\n"
+        note = (
+            f"\n\n.. deprecated:: {DEPRECATED_IN}\n"
+            f"   legacy-stt {REMOVED_IN} removes the one-call style. {details}\n"
+        )
         function.__doc__ = (function.__doc__ or "").rstrip() + note
 
         @functools.wraps(function)

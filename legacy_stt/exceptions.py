@@ -41,6 +41,10 @@ __all__ = [
     "JournalError",
     "ResultWriteError",
     "with_job",
+    "resume_hint",
+    "MISSING_KEY_HINT",
+    "INSECURE_HTTP_HINT",
+    "RAW_RESULT_HINT",
 ]
 
 
@@ -75,6 +79,23 @@ class LegacySTTError(Exception):
     generation_id: str | None = None
     #: Whether a (billed) job may exist because of the call that failed.
     job_may_exist: bool = False
+
+
+# What messages tell a Python caller to do next. Each is written once, here, so that the
+# command line and the proxy can put their own way of doing it in its place.
+
+
+def resume_hint(generation_id: str) -> str:
+    """How a Python caller picks up the job ``generation_id``: ``client.result('...')``."""
+    return f"client.result({generation_id!r})"
+
+
+#: How a Python caller gives a key.
+MISSING_KEY_HINT = "pass api_key=... to the client or set the AIML_API_KEY environment variable"
+#: How a Python caller allows plain http.
+INSECURE_HTTP_HINT = "pass allow_insecure_http=True"
+#: How a Python caller asks for the model's own result.
+RAW_RESULT_HINT = "with raw=True"
 
 
 def with_job(error: LegacySTTError, generation_id: str) -> LegacySTTError:

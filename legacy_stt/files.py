@@ -68,6 +68,10 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+#: Opening never blocks (a FIFO waits for no writer); bytes as they are on Windows too.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_limited(
     path: str, limit: int, *, regular_only: bool = True, sniff: int = 64 * 1024
 ) -> bytes:
@@ -81,8 +85,7 @@ def read_limited(
     A file larger than ``limit`` raises ``TooLarge`` carrying its first
     ``sniff`` bytes. Other failures are ``OSError``.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(path, flags)
+    descriptor = os.open(path, _READ_FLAGS)
     try:
         info = os.fstat(descriptor)
         regular = stat.S_ISREG(info.st_mode)
@@ -95,11 +98,15 @@ def read_limited(
         if regular and info.st_size > limit:
             raise TooLarge(path, limit, info.st_size, _read_up_to(descriptor, sniff))
         if regular:
-            # The size from fstat sizes the buffer (one read, one allocation); the byte
-            # past it shows a file that grew meanwhile.
-            data = _read_up_to(descriptor, info.st_size + 1, chunk=info.st_size + 1)
-            if len(data) > info.st_size:
+            # The size from fstat sizes the buffer: one read, one allocation, and (as a regular
+            # file's read stops short only at its end) one system call. The byte asked for past
+            # the size shows a file that grew meanwhile; a shorter read one that shrank.
+            size = info.st_size
+            data = os.read(descriptor, size + 1)
+            if len(data) > size:
                 data += _read_up_to(descriptor, limit + 1 - len(data))
+            elif len(data) < size:
+                data += _read_up_to(descriptor, size + 1 - len(data))
         elif os.get_blocking(descriptor):
             data = _read_up_to(descriptor, limit + 1)
         else:
@@ -217,6 +224,10 @@ class _Entry(NamedTuple):
     detail: Any = None
 
 
+#: POSIX listings carry each name's inode (and, mostly, its type): Windows' need a stat call.
+_LISTING_HAS_INODES = os.name == "posix"
+
+
 def _directory_entries(
     directory: str,
     include: Callable[[str], bool],
@@ -256,6 +267,16 @@ def _directory_entries(
             if is_directory and not skip_directory(item.path, item.name):
                 subdirectories.append((item.name + os.sep, _Entry(item.path, _DIRECTORY)))
             continue
+        if _LISTING_HAS_INODES:
+            try:
+                plain_file = item.is_file(follow_symlinks=False)  # the listing's type: no stat
+            except OSError:
+                plain_file = False
+            if plain_file:
+                # A regular file (not a link) is on its directory's device, and the listing
+                # gives its inode: its identity costs no system call.
+                files.append((item.name, _Entry(item.path, _FILE, (info.st_dev, item.inode()))))
+                continue
         try:
             item_info = item.stat()  # follows a link to what it names
         except OSError as error:  # a dangling link, or one that vanished

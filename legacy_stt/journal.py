@@ -251,22 +251,25 @@ class Journal:
         self.close()
 
     def _read(self, descriptor: int) -> None:
-        data = self.path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if end < len(data):
-            # No newline at the end: the process died while writing this line. It never
-            # took effect (nothing after it was done), so it is cut off.
-            logger.info("journal %s: cutting off a torn last line", self.path)
-            os.ftruncate(descriptor, end)
-            data = data[:end]
-        self._size = len(data)
-        for line in data.decode("utf-8", "replace").split("\n"):
-            if not line.strip():
-                continue
-            try:
-                self._apply(_validated(json.loads(line)))
-            except (ValueError, TypeError, RecursionError):
-                self.skipped_lines += 1
+        # Line by line: a journal of 200,000 inputs must not be held whole (bytes, text and a
+        # list of lines) on top of its entries.
+        size = 0
+        with open(self.path, "rb") as file:
+            for raw in file:
+                if not raw.endswith(b"\n"):
+                    # No newline at the end: the process died while writing this line. It never
+                    # took effect (nothing after it was done), so it is cut off.
+                    logger.info("journal %s: cutting off a torn last line", self.path)
+                    os.ftruncate(descriptor, size)
+                    break
+                size += len(raw)
+                if not raw.strip():
+                    continue
+                try:
+                    self._apply(_validated(json.loads(raw.decode("utf-8", "replace"))))
+                except (ValueError, TypeError, RecursionError):
+                    self.skipped_lines += 1
+        self._size = size
         if self.skipped_lines:
             logger.warning(
                 "journal %s: skipped %d line(s) that could not be read",

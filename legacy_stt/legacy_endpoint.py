@@ -272,13 +272,17 @@ class CallerAuthorization:
 
     present: bool
     key: APIKey | None
+    #: ``Bearer`` with nothing after it: a key variable that is not set, most likely.
+    empty: bool = False
 
     @classmethod
     def of(cls, header: str | CallerAuthorization | None) -> CallerAuthorization:
         if isinstance(header, CallerAuthorization):
             return header
         key = bearer_key(header)
-        return cls(header is not None, APIKey(key) if key else None)
+        scheme, _, rest = (header or "").strip().partition(" ")
+        empty = scheme.lower() == "bearer" and not rest.strip()
+        return cls(header is not None, APIKey(key) if key else None, empty)
 
 
 @dataclass(frozen=True)
@@ -473,6 +477,12 @@ class LegacyEndpoint:
     def _key_for(self, authorization: CallerAuthorization) -> APIKey:
         key = self._api_key or authorization.key or self._default_api_key
         if key is None:
+            if authorization.empty:
+                raise AuthenticationError(
+                    "the Authorization header holds an empty key (`Bearer ` and nothing after "
+                    "it): is the variable it comes from, such as AIML_API_KEY, set?",
+                    status_code=401,
+                )
             if authorization.present:
                 raise AuthenticationError(
                     "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`",

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from . import deprecations
 from ._text import printable
-from .exceptions import PollTimeout, TranscriptionFailed, UnexpectedAnswer
+from .exceptions import PollTimeout, TranscriptionFailed, UnexpectedAnswer, resume_hint
 from .retries import parse_retry_after
 from .steps import Flow, Sleep, returning, run_flow
 
@@ -194,7 +194,7 @@ def wait_steps(
         if remaining <= 0:
             raise PollTimeout(
                 f"job {printable(generation_id)} did not finish within {timeout:g} s (last status: {printable(last_status or 'none yet')}). "
-                f"It may still finish: call client.result({generation_id!r}) to pick it up again; "
+                f"It may still finish: call {resume_hint(generation_id)} to pick it up again; "
                 "the service keeps results for one hour after the job was created",
                 generation_id=generation_id,
                 waited=clock() - start,

@@ -47,6 +47,7 @@ from .exceptions import (
     ResultExpired,
     ServiceUnreachable,
     UnexpectedAnswer,
+    resume_hint,
 )
 from .polling import PollAnswer
 from .retries import Backpressure, RetryPolicy, retry_after_from_headers
@@ -288,9 +289,14 @@ class Service:
                 "one hour after the job was created, so it has expired, or the id is wrong",
                 **common,
             )
-        if generation_id is not None and status >= 500:
+        if creating and status == 404 and urlsplit(self.base_url).path.rstrip("/").endswith("/v1"):
             next_step = (
-                f". The job is not lost: call client.result({generation_id!r}) to try again "
+                f". The base URL ends in /v1 ({self.shown_url}), and legacy-stt adds /v1/stt/create "
+                "itself: drop the /v1 from the base URL"
+            )
+        elif generation_id is not None and status >= 500:
+            next_step = (
+                f". The job is not lost: call {resume_hint(generation_id)} to try again "
                 "within the hour"
             )
         elif creating and may_exist:
@@ -326,7 +332,7 @@ class Service:
                 f"{cause}{tried}; no job was created. Check the network and the base URL, then try again"
             )
         return ServiceUnreachable(
-            f"{cause}{tried}. The job is not lost: call client.result({generation_id!r}) to pick "
+            f"{cause}{tried}. The job is not lost: call {resume_hint(generation_id or '')} to pick "
             "it up again within the hour",
             generation_id=generation_id,
         )
@@ -568,7 +574,7 @@ def read_poll_answer(
     common: dict[str, Any] = dict(
         status_code=answer.status, request_id=request_id, generation_id=generation_id
     )
-    again = f" The job is not lost: call client.result({generation_id!r}) to try again"
+    again = f" The job is not lost: call {resume_hint(generation_id)} to try again"
     if answer.defect == "too-large":
         raise UnexpectedAnswer(
             f"polling job {printable(generation_id)}: the answer is larger than the {_size(limit)} "

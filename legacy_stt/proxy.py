@@ -66,8 +66,9 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
+from ._text import ascii_escaped
 from ._version import __version__
-from .exceptions import ConfigurationError, RequestRejected
+from .exceptions import ConfigurationError, RequestRejected, resume_hint
 from .legacy_endpoint import (
     DEFAULT_MAX_BODY_SIZE,
     LegacyEndpoint,
@@ -157,44 +158,13 @@ def _header_text(text: str, limit: int = 2000) -> str:
     Notice messages quote parameter names from the caller's payload, which
     could hold a line break (header injection) or non-ASCII text.
     """
-    out = []
-    for char in " ".join(str(text).split()):
-        code = ord(char)
-        if 32 <= code < 127:
-            out.append(char)
-        elif code < 256:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    value = "".join(out)
-    return value if len(value) <= limit else value[: limit - 3] + "..."
+    return ascii_escaped(text, limit=limit)
 
 
 def _log_field(text: object, limit: int = 200) -> str:
-    """``text`` as one field of a log line: printable ASCII without spaces, escapes for the rest.
-
-    Values from callers and from the upstream (a path, a ``generation_id``)
-    could hold a line break, which would forge a log line, or a space,
-    which would shift the fields after it. A backslash is escaped too, so
-    that an escape in the log always stands for the character it names.
-    """
-    out = []
-    for char in str(text):
-        code = ord(char)
-        if char == "\\":
-            out.append("\\\\")
-        elif 32 < code < 127:
-            out.append(char)
-        elif code < 256:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    value = "".join(out)
-    return value if len(value) <= limit else value[: limit - 3] + "..."
+    """``text`` as one field of a log line (values from callers and the upstream, such as a
+    ``generation_id``, could forge a line with a line break or shift fields with a space)."""
+    return ascii_escaped(text, limit=limit, field=True)
 
 
 def _log_path(path: str, limit: int = 200) -> str:
@@ -708,7 +678,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         authorization = self._authorization(path)
         if bearer_key(authorization) is not None:
             return True
-        if authorization:
+        sent = self.headers.get("Authorization")
+        if sent is not None and _empty_bearer(sent):
+            message = (
+                "the Authorization header holds an empty key (`Bearer ` and nothing after it): "
+                "is the variable it comes from, such as AIML_API_KEY, set where the request is made?"
+            )
+        elif authorization:
             message = (
                 "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`"
             )
@@ -788,8 +764,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _authorization(self, path: str) -> str | None:
         """The caller's ``Authorization``; else the operator's key, where it may be lent."""
         header = self.headers.get("Authorization")
-        if header is not None:
+        if header is not None and not _empty_bearer(header):
             return header
+        # `Bearer $AIML_API_KEY` with the variable unset arrives as "Bearer ": no key at all.
         proxy = self.server.proxy
         fallback = proxy._fallback_key
         if fallback is None:
@@ -824,7 +801,16 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         ]
         self._record.generation_id = reply.generation_id
         self._record.notices = len(reply.notices)
-        self._send_json(reply.status, reply.content, headers)
+        content = reply.content
+        body = reply.body
+        if reply.generation_id and isinstance(body, dict) and isinstance(body.get("message"), str):
+            # The proxy's callers are not Python: their next step is an HTTP request.
+            advice = f"GET /v1/stt/{reply.generation_id} (on this proxy or the service)"
+            message = body["message"].replace(resume_hint(reply.generation_id), advice)
+            content = json.dumps(
+                {**body, "message": message.replace("call GET", "send GET")}
+            ).encode()
+        self._send_json(reply.status, content, headers)
 
     def _forward_headers(self, path: str) -> CaseInsensitiveDict:
         connection_tokens = {
@@ -997,6 +983,12 @@ class _RequestRecord:
         self.notices = 0
         self.note = ""
         self.response_started = False
+
+
+def _empty_bearer(header: str) -> bool:
+    """True for ``Bearer`` with no key after it (what an unset shell variable gives)."""
+    scheme, _, credentials = header.strip().partition(" ")
+    return scheme.lower() == "bearer" and not credentials.strip()
 
 
 def _split_target(target: str) -> tuple[str, str]:

@@ -3,14 +3,13 @@
 Model adapters come from the ``legacy_stt.adapters`` entry-point group --
 the built-in ones are declared there like any plug-in -- and from
 ``register_adapter()``. Entry points are read lazily, once per registry, the
-first time a model is looked up. A plug-in that fails to load is reported by
-its entry-point name (a ``PluginWarning`` and a log record) and skipped; the
-others keep working.
+first time a model is looked up. A plug-in that fails to load is reported
+once, by its entry-point name (one ``PluginWarning``, when the registry
+first looks), and skipped; the others keep working. ``broken`` lists it.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from typing import Any
 
 from . import deprecations
 from ._text import suggest_model
-from .adapters.base import ModelAdapter
+from .adapters.base import ModelAdapter, result_shape
 from .exceptions import PayloadError, Problem
 
 __all__ = [
@@ -29,8 +28,6 @@ __all__ = [
     "register_adapter",
     "get_adapter",
 ]
-
-logger = logging.getLogger(__name__)
 
 #: The entry-point group model adapter plug-ins are declared in.
 ENTRY_POINT_GROUP = "legacy_stt.adapters"
@@ -119,12 +116,8 @@ class AdapterRegistry:
                 except Exception as error:  # noqa: BLE001 -- a broken plug-in must not break the others
                     reason = f"{type(error).__name__}: {error}"
                     self._broken[name] = reason
-                    logger.warning(
-                        "model adapter plug-in %r (%s) failed to load: %s",
-                        name,
-                        entry_point.value,
-                        reason,
-                    )
+                    # One report: a log record as well would print it twice wherever warnings
+                    # are shown and logged (the command line does both).
                     deprecations.warn(
                         f"model adapter plug-in {name!r} ({entry_point.value}) could not be loaded and is skipped: {reason}",
                         deprecations.PluginWarning,
@@ -177,6 +170,20 @@ class AdapterRegistry:
         """Every legacy model id some model adapter takes payloads for."""
         return _unique(model for adapter in self.adapters() for model in adapter.legacy_models)
 
+    def model_aliases(self) -> dict[str, tuple[str, str]]:
+        """Other names for known models (alias -> (model id, why)), for suggestions."""
+        return {
+            alias.name: (alias.model, alias.reason)
+            for adapter in self.adapters()  # later registrations win
+            for alias in adapter.model_aliases
+        }
+
+    def suggest(self, message: str, model: str, known: list[str] | None = None) -> str:
+        """``message`` plus what ``model`` was probably meant to be, among ``known`` (default: the targets)."""
+        return suggest_model(
+            message, model, self.target_models() if known is None else known, self.model_aliases()
+        )
+
     def adapter_for_legacy_model(self, model: str) -> ModelAdapter | None:
         index = self._by_legacy_model
         if index is None:
@@ -191,14 +198,26 @@ class AdapterRegistry:
         for adapter in reversed(self.adapters()):
             if model in adapter.target_models:
                 return adapter
-        known = self.target_models()
-        message = suggest_model(f"no model adapter serves model {model!r}", model, known)
+        message = self.suggest(f"no model adapter serves model {model!r}", model)
         if self._broken:
-            message += f". Plug-ins that failed to load: {', '.join(sorted(self._broken))}"
+            separator = " " if message.endswith(("?", ")")) else ". "
+            message += f"{separator}Plug-ins that failed to load: {', '.join(sorted(self._broken))}"
         raise PayloadError([Problem("/model", message, "unknown-model")])
 
     def adapter_for_result(self, result: Any) -> ModelAdapter | None:
-        for adapter in self.adapters():
+        """The model adapter that knows ``result``'s shape; ``None`` for a shape none knows.
+
+        A model adapter whose own shape (the first of its ``result_shapes``)
+        ``result`` has comes first: the OpenAI and MAI-Transcribe ones both
+        read either text result, but each is the one for its own usage.
+        """
+        adapters = self.adapters()
+        shape = result_shape(result)
+        for adapter in adapters:
+            own = shape is not None and adapter.result_shapes[:1] == (shape,)
+            if own and adapter.recognizes_result(result):
+                return adapter
+        for adapter in adapters:
             if adapter.recognizes_result(result):
                 return adapter
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import logging
+import socket
 import time
 from typing import Any, Callable, TypeVar, Union
 from urllib.parse import urlsplit
@@ -29,7 +30,12 @@ from requests.hooks import dispatch_hook
 from requests.utils import select_proxy
 from urllib3.util import parse_url
 
-from .exceptions import AuthenticationError, ConfigurationError
+from .exceptions import (
+    INSECURE_HTTP_HINT,
+    MISSING_KEY_HINT,
+    AuthenticationError,
+    ConfigurationError,
+)
 from .forms import multipart_body
 from .polling import PollAnswer, PollPolicy, wait_steps
 from .protocol import CreateAnswer, Service, create_job, display_url, fetch_job
@@ -167,26 +173,17 @@ def normalize_base_url(url: str) -> str:
 
 def _never_connected(error: BaseException) -> bool:
     """True when ``error`` shows that no connection was made (for transport adapters we cannot see into)."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    seen = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(
-            cause, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.NameResolutionError)
-        ):
-            return True
-        reason = getattr(cause, "reason", None)
-        if isinstance(reason, BaseException) and id(reason) not in seen:
-            cause = reason
-            continue
-        cause = (
-            cause.args[0]
-            if cause.args and isinstance(cause.args[0], BaseException)
-            else cause.__cause__ or cause.__context__
+    return any(
+        isinstance(
+            cause,
+            (
+                requests.ConnectTimeout,
+                urllib3.exceptions.NewConnectionError,
+                urllib3.exceptions.NameResolutionError,
+            ),
         )
-    return False
+        for cause in _causes(error)
+    )
 
 
 def _ssl_failure(error: BaseException, *, verification_only: bool = False) -> bool:
@@ -198,14 +195,17 @@ def _ssl_failure(error: BaseException, *, verification_only: bool = False) -> bo
         if verification_only
         else (ssl.SSLError, urllib3.exceptions.SSLError, requests.exceptions.SSLError)
     )
-    seen = set()
+    return any(isinstance(cause, wanted) for cause in _causes(error))
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error`` and what caused it, through requests' and urllib3's wrappers."""
+    chain: list[BaseException] = []
     cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, wanted):
-            return True
+    while cause is not None and all(cause is not seen for seen in chain):
+        chain.append(cause)
         reason = getattr(cause, "reason", None)
-        if isinstance(reason, BaseException) and id(reason) not in seen:
+        if isinstance(reason, BaseException) and all(reason is not seen for seen in chain):
             cause = reason
             continue
         cause = (
@@ -213,7 +213,21 @@ def _ssl_failure(error: BaseException, *, verification_only: bool = False) -> bo
             if cause.args and isinstance(cause.args[0], BaseException)
             else cause.__cause__ or cause.__context__
         )
-    return False
+    return chain
+
+
+def _connect_failure(error: BaseException) -> str | None:
+    """Why no connection was made, in words a user can act on (a name that does not resolve
+    is a typo or DNS; a refusal is a service that is down or a wrong port)."""
+    chain = _causes(error)
+    if any(isinstance(c, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for c in chain):
+        return "its host name does not resolve (DNS): check the spelling of the base URL"
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        return "the connection was refused: nothing listens at that address and port"
+    # (urllib3's NewConnectionError is a ConnectTimeoutError too: the causes above come first)
+    if any(isinstance(c, (socket.timeout, requests.ConnectTimeout)) for c in chain):
+        return "no answer to the connection attempt in time"
+    return None
 
 
 #: What a send can raise once the request is handed to the HTTP stack.
@@ -287,9 +301,7 @@ class ServiceTransport:
 
     def _require_key(self) -> None:
         if self._api_key is None:
-            raise AuthenticationError(
-                "no API key: pass api_key=... to the client or set the AIML_API_KEY environment variable"
-            )
+            raise AuthenticationError(f"no API key: {MISSING_KEY_HINT}")
 
     def create(
         self,
@@ -367,7 +379,7 @@ class ServiceTransport:
             raise ConfigurationError(
                 f"refusing to send the API key over plain http:// through the proxy "
                 f"{display_url(proxy)}: use https://, set NO_PROXY for {display_url(url)}, or "
-                "pass allow_insecure_http=True if this network is trusted"
+                f"{INSECURE_HTTP_HINT} if this network is trusted"
             )
 
     def _exchange(self, request: Request, headers: dict[str, str], data: Any) -> Answer | Failure:
@@ -461,7 +473,7 @@ class ServiceTransport:
             if exchange.passed():
                 return Failure(FailureKind.NOT_CONNECTED, f"no connection within {took:.1f} s")
             kind = FailureKind.NOT_CONNECTED if _never_connected(error) else FailureKind.NOT_SENT
-            return Failure(kind, name)
+            return Failure(kind, _connect_failure(error) or name)
         if exchange.passed() or isinstance(error, (requests.Timeout, TimeoutError)):
             if exchange.expired or exchange.passed():
                 detail = f"gave up after {took:.1f} s"

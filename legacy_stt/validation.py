@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 from . import deprecations
-from ._text import describe_value, did_you_mean, format_choices, suggest_model
+from ._text import describe_value, did_you_mean, format_choices, model_id_variant, suggest_model_id
 from .exceptions import PayloadError, Problem
 from .schema import inline_local_refs, load_schema
 from .uploads import buffer_data_problem
@@ -582,41 +582,66 @@ def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
     return True
 
 
-def _exact_model_fix(model: str, known: list[str]) -> str | None:
-    """The known model id a near-miss was meant to be, when the mistake is a known pattern.
+def _legacy_model_for(target: str, legacy: list[str]) -> str:
+    """A legacy model whose payloads can move to ``target``: of the same variant if there is one."""
+    from .registry import default_registry
 
-    Real callers drop the leading ``#``, or ``#g1_``, add a vendor prefix
-    (``deepgram/``), or leave the variant off (``nova-2``).
-    """
-    written = model.strip()
-    bare = written.lower().lstrip("#")
-    bare = bare[3:] if bare.startswith("g1_") else bare
-    vendor, _, rest = bare.partition("/")
-    if rest and not any(name.startswith(f"{vendor}/") for name in known):
-        bare = rest  # a vendor prefix the service does not use
-    candidates = [f"#{written}", f"#g1_{bare}", f"#g1_{bare}-general", bare]
-    candidates += [name for name in known if "/" in name and name.endswith(f"/{bare}")]
-    for candidate in candidates:
-        if candidate in known:
-            return candidate
-    return None
+    try:
+        family_name = default_registry.adapter_for_target(target).rules_family
+    except PayloadError:
+        family_name = "deepgram"
+    family = next((f for f in legacy_families() if f.name == family_name), None)
+    models = [model for model in (family.models if family else legacy) if model in legacy]
+    variant = model_id_variant(target)
+    same = [model for model in models if variant and model_id_variant(model) == variant]
+    return (same or models or legacy)[0]
+
+
+def _target_is_not_legacy(model: str, target: str, reason: str, legacy: list[str]) -> str:
+    keep = _legacy_model_for(target, legacy)
+    if model.strip() == target:
+        lead = f"unknown model {model!r}: "
+    else:
+        because = f" ({reason})" if reason else ""
+        lead = f"unknown model {model!r}: it looks like {target!r}{because}; "
+    return (
+        f"{lead}{target!r} is a model of the two-step API: a target, not a legacy model. Keep "
+        f"the payload's legacy model (such as {keep!r}) and pass --target {target} or "
+        f"Client(target={target!r})"
+    )
 
 
 def _unknown_model_message(model: str) -> str:
+    """What is wrong with a legacy payload's unknown model id, and what to write instead.
+
+    The suggestion is looked for within the model's family (see
+    ``_text.suggest_model_id``), among the legacy ids and the two-step
+    API's own ones: a legacy payload must keep a legacy id, so a target id
+    (or a near miss of one) is answered with how to move to that target.
+    """
     from .registry import default_registry
 
-    known = _known_legacy_models()
-    fix = _exact_model_fix(model, known)
-    if fix is not None:
-        return f"unknown model {model!r}: write {fix!r}"
-    bare = model.strip().lower().rsplit("/", 1)[-1]
-    if bare in default_registry.target_models() and bare not in known:
-        return (
-            f"unknown model {model!r}: {bare!r} is a model of the two-step API that legacy payloads "
-            f"cannot name. Keep a legacy model (such as '#g1_nova-2-general') and move it to {bare} "
-            f"with target={bare!r} (Client(target=...) or --target {bare})"
-        )
-    return suggest_model(f"unknown model {model!r}", model, known)
+    legacy = _known_legacy_models()
+    targets = [target for target in default_registry.target_models() if target not in legacy]
+    # legacy ids first: of two equally good answers, the one the payload can name wins
+    suggestion = suggest_model_id(model, legacy + targets, default_registry.model_aliases())
+    if suggestion is None:
+        return f"unknown model {model!r}; known models: {format_choices(legacy, limit=40)}"
+    if suggestion.model is None:
+        own = [m for m in suggestion.family if m in legacy]
+        other = [m for m in suggestion.family if m not in legacy]
+        message = f"unknown model {model!r}: no {suggestion.label} model is called that"
+        if own:
+            message += f"; legacy ones: {format_choices(own, limit=40)}"
+        if other:
+            message += f"; targets (for --target or Client(target=...)): {format_choices(other)}"
+        return message
+    if suggestion.model not in legacy:
+        return _target_is_not_legacy(model, suggestion.model, suggestion.reason, legacy)
+    because = f" ({suggestion.reason})" if suggestion.reason else ""
+    if suggestion.certain:
+        return f"unknown model {model!r}: write {suggestion.model!r}{because}"
+    return f"unknown model {model!r}; did you mean {suggestion.model!r}?{because}"
 
 
 #: Options of OpenAI's own transcription API that the legacy endpoint never took.

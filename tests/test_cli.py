@@ -101,7 +101,7 @@ def test_warnings_are_plain_lines_on_stderr() -> None:
         ("diarize-not-boolean", "/diarize: `diarize` must be true or false; got the string 'yes'"),
         ("missing-input", "provide either `url` or an uploaded `audio`"),
         ("model-without-hash", "write '#g1_nova-2-general'"),
-        ("broken", "not valid JSON (line 4, column 1"),
+        ("broken", "not valid JSON"),
         ("not-an-object", "must be a JSON object"),
     ],
 )
@@ -111,6 +111,11 @@ def test_bad_payloads_exit_1_with_one_line_naming_the_file(name: str, fragment: 
     assert result.returncode == 1
     assert_one_error_line(result, f"{path}: ")
     assert fragment in result.stderr
+    if name == "broken":
+        # Where this interpreter's json says the text breaks (3.13 moved it to the comma).
+        with pytest.raises(json.JSONDecodeError) as caught:
+            json.loads(path.read_text())
+        assert f"line {caught.value.lineno}, column {caught.value.colno}" in result.stderr
 
 
 def test_strict_turns_warnings_into_errors() -> None:
@@ -152,9 +157,10 @@ def test_usage_errors_exit_2(args: list, fragment: str) -> None:
     assert_one_error_line(result, fragment)
 
 
-def test_unknown_option_is_argparse_usage_exit_2() -> None:
+def test_a_usage_error_is_one_line_pointing_at_help_exit_2() -> None:
     result = run("transcribe", "--no-such-option")
-    assert result.returncode == 2 and "usage:" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert_one_error_line(result, "legacy-stt transcribe --help")
 
 
 def test_key_never_appears_in_output_even_verbose() -> None:
@@ -259,6 +265,6 @@ def test_retries_option() -> None:
     example = str(EXAMPLES / "valid" / "nova-2-meeting-url.json")
     refused = run("transcribe", example, "--emulator", "--retries", "-1")
     assert refused.returncode == 2
-    assert_one_error_line(refused, "--retries must be 0 or more")
+    assert_one_error_line(refused, "--retries")
     accepted = run("transcribe", example, "--emulator", "--retries", "0")
     assert accepted.returncode == 0 and json.loads(accepted.stdout)["results"]

@@ -11,19 +11,30 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from _support import EXAMPLES, SECRET_KEY
+from _support import EXAMPLES, FAST_POLLS, SECRET_KEY
 
+from legacy_stt import Client, UnknownStatusWarning
 from legacy_stt.schema import validator_for
 from legacy_stt.testing import Emulator, recognizer
 from legacy_stt.testing import emulator as emulator_module
 
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 URL = "https://example.com/audio/call.mp3"
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def create(service: Emulator, body: dict[str, Any], **kwargs: Any) -> requests.Response:
@@ -37,7 +48,7 @@ def poll_until_done(service: Emulator, generation_id: str) -> dict[str, Any]:
         answer = requests.get(
             f"{service.url}/v1/stt/{generation_id}", headers=AUTH, timeout=5
         ).json()
-        if answer["status"] not in ("queued", "generating", "waiting", "active"):
+        if answer["status"] not in ("queued", "generating", "waiting", "active", "processing"):
             return answer
         time.sleep(0.01)
     raise AssertionError("job never finished")
@@ -108,6 +119,8 @@ def test_create_rejects_what_the_model_does_not_take(
             "prompt": "names",
         },
         {"model": "microsoft/mai-transcribe-1.5", "url": URL, "top_p": 0.9},
+        {"model": "nova-3-general", "url": URL, "keyterm": ["acme"], "multichannel": True},
+        {"model": "nova-3-medical", "url": URL, "keyterm": "ibuprofen", "redact": ["pci"]},
     ],
 )
 def test_create_accepts_each_models_own_parameters(
@@ -126,7 +139,9 @@ def test_create_accepts_each_models_own_parameters(
         ("nova-3", "/$defs/deepgramResult"),
         ("aai/universal", "/$defs/assemblyaiTranscript"),
         ("openai/gpt-4o-transcribe", "/$defs/openaiTranscription"),
-        ("microsoft/mai-transcribe-1.5", "/$defs/openaiTranscription"),
+        ("nova-3-general", "/$defs/deepgramResult"),
+        ("nova-3-medical", "/$defs/deepgramResult"),
+        ("microsoft/mai-transcribe-1.5", "/$defs/maiTranscription"),
     ],
 )
 def test_results_have_the_published_shape_of_each_family(
@@ -137,6 +152,57 @@ def test_results_have_the_published_shape_of_each_family(
     assert validator_for("poll-response").is_valid(answer)
     assert answer["status"] == "completed" and answer["error"] is None
     assert validator_for("legacy-response", fragment).is_valid(answer["result"])
+
+
+@pytest.mark.parametrize("model", ["nova-3", "nova-3-general", "nova-3-medical"])
+def test_nova3_models_answer_nova3_shaped_results(stt_emulator: Emulator, model: str) -> None:
+    generation_id = create(stt_emulator, {"model": model, "url": URL}).json()["generation_id"]
+    result = poll_until_done(stt_emulator, generation_id)["result"]
+    (info,) = result["metadata"]["model_info"].values()
+    assert info["arch"] == "nova-3" and info["name"] == model
+    assert result["results"]["channels"][0]["alternatives"][0]["transcript"]
+
+
+def test_mai_create_answer_has_a_status_and_an_id_that_is_no_uuid(stt_emulator: Emulator) -> None:
+    answer = create(stt_emulator, {"model": "microsoft/mai-transcribe-1.5", "url": URL})
+    assert answer.status_code == 200
+    created = answer.json()
+    assert set(created) == {"generation_id", "status"} and created["status"] == "queued"
+    assert not is_uuid(created["generation_id"])
+    assert validator_for("create-response").is_valid(created)
+    finished = poll_until_done(stt_emulator, created["generation_id"])
+    assert finished["generation_id"] == created["generation_id"]
+    assert set(finished["result"]) == {"text", "usage"}
+    assert set(finished["result"]["usage"]) == {"seconds", "cost"}
+    assert (
+        finished["result"]["usage"]["seconds"]
+        == stt_emulator.jobs[created["generation_id"]].facts.duration
+    )
+    # other models answer with the id only, a UUID
+    other = create(stt_emulator, {"model": "openai/gpt-4o-transcribe", "url": URL}).json()
+    assert set(other) == {"generation_id"} and is_uuid(other["generation_id"])
+
+
+def test_processing_is_a_not_yet_status_the_client_waits_through() -> None:
+    words = {"pending": "queued", "running": "processing", "done": "completed", "failed": "error"}
+    with Emulator(vocabulary=words, job_duration=0.6) as service:
+        with Client(SECRET_KEY, base_url=service.url, poll_policy=FAST_POLLS) as client:
+            generation_id = client.submit({"model": "#g1_nova-2-general", "url": URL})
+            # the emulator does answer `processing` while the job runs ...
+            for _ in range(100):
+                status = requests.get(
+                    f"{service.url}/v1/stt/{generation_id}", headers=AUTH, timeout=5
+                ).json()["status"]
+                if status != "queued":
+                    break
+                time.sleep(0.01)
+            assert status == "processing"
+            # ... and the client reads it as "not yet", without a warning, until the result
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UnknownStatusWarning)
+                body = client.result(generation_id)
+    assert body["results"]["channels"][0]["alternatives"][0]["transcript"]
+    assert len(service.polls) > 2
 
 
 def test_multipart_upload_with_string_fields_is_typed_by_the_schema(stt_emulator: Emulator) -> None:

@@ -51,10 +51,11 @@ def test_upload_examples_need_uploads_flag(capsys: pytest.CaptureFixture[str]) -
     assert status == 0 and document["findings"] == []
 
 
-EXPECTED_INVALID = {
+EXPECTED_INVALID: dict[str, tuple[int | None, str, str]] = {
     "bad-mode.json": (5, "schema.enum", "strict, extended"),
     "base64-audio.json": (3, "audio-embedded", "uploaded as multipart"),
-    "broken.json": (4, "invalid-json", "not valid JSON"),
+    # None: the line this interpreter's json reports (3.11 says 4, 3.13 the comma's line 3).
+    "broken.json": (None, "invalid-json", "not valid JSON"),
     "buffer-out-of-range.json": (11, "audio-buffer", "300"),
     "diarise-typo.json": (4, "unknown-parameter", "did you mean `diarize`"),
     "diarize-not-boolean.json": (4, "schema.type", "true or false"),
@@ -75,8 +76,15 @@ def test_each_invalid_example_names_its_defect_on_its_line(
     capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     line, code, fragment = EXPECTED_INVALID[name]
-    status, document = check_json(capsys, str(EXAMPLES / "invalid" / name))
+    path = EXAMPLES / "invalid" / name
+    status, document = check_json(capsys, str(path))
     first = document["findings"][0]
+    if line is None:  # no interpreter's message text or position is hard-coded
+        with pytest.raises(json.JSONDecodeError) as caught:
+            json.loads(path.read_text())
+        line = caught.value.lineno
+        assert first["column"] == caught.value.colno
+        assert first["message"] == f"not valid JSON: {caught.value.msg}"
     assert (first["line"], first["code"]) == (line, code)
     assert fragment in first["message"]
     assert status == (1 if first["severity"] == "error" else 0)
@@ -419,16 +427,22 @@ def test_near_miss_target_model_in_a_payload_gets_the_retarget_hint(
         '{"a": "{\\"url\\": 0", "url": 2}',
         '  {"tag": [1, {"url": 5}], "url": 3}',
         '[{"url": 1}, {"url": 2}]',
+        '\n\n   {"url": 1,\n "tag": "model"}',  # `model` only as a value
+        '{"\\u006dodel": "x", "url": 1}',  # an escaped key name
     ],
 )
 def test_quick_positions_agree_with_the_full_scan(text: str) -> None:
-    from legacy_stt.lint.locate import positions_for
+    from legacy_stt.lint.locate import position_of, positions_for
 
     full = member_positions(text)
-    for wanted in ({"/url"}, {"/url", ""}, {"/tag/1/url"}, {"/0/url"}):
-        quick = positions_for(text, wanted)
+    for wanted in ({"/url"}, {"/url", ""}, {"/tag/1/url"}, {"/0/url"}, {"/model"}, {"/no", "/url"}):
+        quick = positions_for(text, wanted, line=3)
         for pointer in wanted:
-            assert quick.get(pointer) == full.get(pointer), (pointer, text)
+            # Where a finding goes: the member, or (missing) its nearest written ancestor.
+            expected = position_of(pointer, member_positions(text, 3))
+            assert position_of(pointer, quick) == expected, (pointer, text)
+            if pointer in full:
+                assert quick[pointer][1] == full[pointer][1], (pointer, text)
 
 
 def test_upload_under_file_in_python_is_reported(
@@ -545,3 +559,48 @@ def test_standard_input_json_arrays(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     _, document = check_json(capsys, "-")
     assert [(f["line"], f["code"], f["payload"]) for f in document["findings"]] == expected
+
+
+def test_legacy_calls_are_pointed_at_the_two_step_api(
+    capsys: pytest.CaptureFixture[str], mixed_tree: pathlib.Path
+) -> None:
+    _, document = check_json(capsys, str(mixed_tree / "caller.py"))
+    (finding,) = [f for f in document["findings"] if f["code"] == "legacy-endpoint"]
+    message = finding["message"]
+    assert "client.submit(payload)" in message and "client.result(generation_id)" in message
+    assert "legacy-stt serve" in message  # for code that is not Python: the proxy
+    assert "stt(" not in message  # not the deprecated one-call Client().stt()
+
+
+def test_skipped_files_are_named_with_why_in_every_summary(
+    capsys: pytest.CaptureFixture[str], mixed_tree: pathlib.Path
+) -> None:
+    (mixed_tree / "empty.json").write_text("")
+    _, document = check_json(capsys, str(mixed_tree))
+    assert document["summary"]["files_skipped"] == 2
+    assert [
+        (pathlib.Path(s["path"]).name, s["reason"]) for s in document["summary"]["skipped"]
+    ] == [
+        ("empty.json", "empty"),
+        ("package.json", "not a payload (no `model` or `url`)"),
+    ]
+    _, out, _ = check(capsys, str(mixed_tree))
+    assert out.splitlines()[-2:] == [
+        f"  skipped {mixed_tree / 'empty.json'}: empty",
+        f"  skipped {mixed_tree / 'package.json'}: not a payload (no `model` or `url`)",
+    ]
+    _, out, _ = check(capsys, "--quiet", str(mixed_tree))
+    assert "  skipped " not in out  # --quiet: errors only
+
+
+def test_the_text_summary_names_only_the_first_skipped_files(tmp_path: pathlib.Path) -> None:
+    from legacy_stt.lint.reporters import SKIPPED_SHOWN, TextReporter
+
+    for index in range(SKIPPED_SHOWN + 5):
+        (tmp_path / f"data-{index:02d}.json").write_text('{"rows": []}')
+    stream = io.StringIO()
+    TextReporter(stream).report(Checker().check([str(tmp_path)]))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == f"no problems in 0 payloads, 0 files; {SKIPPED_SHOWN + 5} skipped"
+    assert len(lines) == 1 + SKIPPED_SHOWN + 1
+    assert lines[-1] == "  ... and 5 more skipped (--format json names them)"

@@ -1030,7 +1030,12 @@ def test_set_aside_sources_keep_every_name_in_place(monkeypatch: pytest.MonkeyPa
     "source",
     [
         # `...` is no pattern: a display in a `case` pattern stays.
-        "match x:\n    case [1, 2, 3, 4]:\n        pass\n    case {0: [1, 2, 3]}: y = [1, 2, 3]\n",
+        pytest.param(
+            "match x:\n    case [1, 2, 3, 4]:\n        pass\n    case {0: [1, 2, 3]}: y = [1, 2, 3]\n",
+            marks=pytest.mark.skipif(
+                sys.version_info < (3, 10), reason="match statements need Python 3.10"
+            ),
+        ),
         # Triple quotes, escapes, prefixes and comments hide brackets and quotes.
         "a = '''[1, 2, 3'''\nb = b'\\'(' + r\"\\\"\" + '''\\'''' # ( [\nc = [1, 2, 3, 4]\n",
         'd = f\'{[1, 2, 3]}\' + """("""\ne = (1, 2, 3, 4)\n',

@@ -15,8 +15,19 @@ import pytest
 from _support import EXAMPLES, valid_examples
 
 from legacy_stt.adapters.assemblyai import AssemblyAIAdapter, assemblyai_language_code
-from legacy_stt.adapters.base import CannotTranslate, ModelAdapter, PartlyTranslated
-from legacy_stt.adapters.deepgram import DEEPGRAM_LEGACY_PARAMETERS, Nova2Adapter, keyword_terms
+from legacy_stt.adapters.base import (
+    RESULT_SHAPES,
+    CannotTranslate,
+    ModelAdapter,
+    PartlyTranslated,
+    result_shape,
+)
+from legacy_stt.adapters.deepgram import (
+    DEEPGRAM_LEGACY_PARAMETERS,
+    Nova2Adapter,
+    WhisperAdapter,
+    keyword_terms,
+)
 from legacy_stt.adapters.nova3 import Nova3Adapter
 from legacy_stt.adapters.openai import MAITranscribeAdapter, OpenAITranscribeAdapter
 from legacy_stt.deprecations import (
@@ -33,6 +44,8 @@ URL = "https://example.com/audio/call.mp3"
 #: Every new adapter with each model it sends to.
 TARGETS: list[tuple[ModelAdapter, str]] = [
     (Nova3Adapter(), "nova-3"),
+    (Nova3Adapter(), "nova-3-general"),
+    (Nova3Adapter(), "nova-3-medical"),
     (AssemblyAIAdapter(), "aai/universal"),
     (AssemblyAIAdapter(), "aai/slam-1"),
     (OpenAITranscribeAdapter(), "openai/gpt-4o-transcribe"),
@@ -72,6 +85,7 @@ def expected_codes(
             expected[f"/{key}"] = "parameter-dropped"
         elif rule.target is None:
             honoured = rule.honoured is not None and rule.honoured(value, body)
+            honoured = honoured or (rule.off_is_default and value is False)
             expected[f"/{key}"] = "parameter-not-needed" if honoured else "parameter-dropped"
         elif rule.renamed or rule.transform is not None:
             expected[f"/{key}"] = "parameter-renamed"
@@ -113,6 +127,7 @@ def test_mapping_rows_name_the_kind_of_each_row() -> None:
         "target": "multichannel",
         "kind": "renamed",
         "note": "nova-3's name for it",
+        "off_is_default": False,
     }
     assert rows["keywords"].kind == "transformed" and rows["keywords"].target == "keyterm"
     assert rows["diarize_version"].kind == "dropped" and rows["diarize_version"].target is None
@@ -123,7 +138,7 @@ def test_mapping_rows_name_the_kind_of_each_row() -> None:
     description = MAITranscribeAdapter().describe()
     assert description["upload_field"] == "audio"
     assert description["legacy_models"] == []
-    assert {row["kind"] for row in description["parameters"]} == {"dropped"}
+    assert {row["kind"] for row in description["parameters"]} == {"dropped", "not-needed"}
     assert "temperature" in description["native_parameters"]
 
 
@@ -169,6 +184,8 @@ def test_valid_examples_translate_to_bodies_the_target_accepts(
             rule = adapter.rule_for(key)
             assert rule is not None and model in notice.message and rule.note in notice.message
             assert notice.category is DroppedParameterWarning and notice.lossy
+        if notice.code == "parameter-not-needed":
+            assert not notice.lossy
 
 
 def test_two_legacy_names_for_one_target_send_it_once() -> None:
@@ -617,19 +634,200 @@ def test_nova3_results_are_already_in_the_legacy_shape() -> None:
     assert adapter.result_omissions == ()
 
 
+MAI = recognizer.mai_result("g", "microsoft/mai-transcribe-1.5", {}, FACTS)
+DEEPGRAM = recognizer.deepgram_result("g", "nova-3", {}, FACTS, arch="nova-3")
+ASSEMBLYAI = recognizer.assemblyai_result("g", "aai/universal", {}, FACTS)
+OPENAI = recognizer.openai_result("g", "openai/gpt-4o-transcribe", {}, FACTS)
+
+#: Results no model adapter can turn into the legacy body: each must be recognized by none.
+UNKNOWN_SHAPES: list[Any] = [
+    None,
+    "a transcript",
+    ["text"],
+    {},
+    {"transcript": "hello"},
+    {"text": 5},
+    {"text": "hi", "usage": "free"},
+    {"text": "hi", "usage": {"credits": 3}},
+    {"metadata": {}, "results": {}},
+    {"metadata": "x", "results": {"channels": []}},
+    {"results": {"channels": []}},
+    {"id": "abc", "status": "completed"},
+    {"id": 7, "status": "completed", "text": "hi"},
+    {"status": "completed", "text": "hi"},
+]
+
+
 def test_each_adapter_recognizes_its_own_result_shape() -> None:
-    deepgram = recognizer.deepgram_result("g", "nova-3", {}, FACTS, arch="nova-3")
-    assemblyai = recognizer.assemblyai_result("g", "aai/universal", {}, FACTS)
-    openai = recognizer.openai_result("g", "openai/gpt-4o-transcribe", {}, FACTS)
     recognized = {
         type(adapter).__name__: [
-            adapter.recognizes_result(result) for result in (deepgram, assemblyai, openai)
+            adapter.recognizes_result(result) for result in (DEEPGRAM, ASSEMBLYAI, OPENAI, MAI)
         ]
-        for adapter in ADAPTERS
+        for adapter in [Nova2Adapter(), WhisperAdapter(), *ADAPTERS]
     }
     assert recognized == {
-        "Nova3Adapter": [True, False, False],
-        "AssemblyAIAdapter": [False, True, False],
-        "OpenAITranscribeAdapter": [False, False, True],
-        "MAITranscribeAdapter": [False, False, True],
+        "Nova2Adapter": [True, False, False, False],
+        "WhisperAdapter": [True, False, False, False],
+        "Nova3Adapter": [True, False, False, False],
+        "AssemblyAIAdapter": [False, True, False, False],
+        # both text transcribers read either usage: the translation copies it unread
+        "OpenAITranscribeAdapter": [False, False, True, True],
+        "MAITranscribeAdapter": [False, False, True, True],
     }
+
+
+@pytest.mark.parametrize("result", UNKNOWN_SHAPES, ids=repr)
+def test_no_built_in_adapter_claims_a_result_of_unknown_shape(result: Any) -> None:
+    assert result_shape(result) is None
+    for adapter in [Nova2Adapter(), WhisperAdapter(), *ADAPTERS]:
+        assert not adapter.recognizes_result(result), type(adapter).__name__
+
+
+def test_result_shapes_are_named() -> None:
+    assert result_shape(DEEPGRAM) == "deepgram"
+    assert result_shape(ASSEMBLYAI) == "assemblyai"
+    assert result_shape(OPENAI) == "openai"
+    assert result_shape(MAI) == "mai"
+    assert result_shape({"text": "hi"}) == "text"
+    assert result_shape({"text": "hi", "usage": {"type": "duration", "seconds": 3}}) == "openai"
+    # the published schema's single `channels` object is still the Deepgram shape
+    single = {**DEEPGRAM, "results": {"channels": DEEPGRAM["results"]["channels"][0]}}
+    assert result_shape(single) == "deepgram"
+    for adapter in [Nova2Adapter(), WhisperAdapter(), *ADAPTERS]:
+        assert adapter.result_shapes and set(adapter.result_shapes) <= set(RESULT_SHAPES)
+
+
+def test_a_recognized_result_always_translates_into_the_legacy_shape() -> None:
+    for adapter in [Nova2Adapter(), *ADAPTERS]:
+        for result in (DEEPGRAM, ASSEMBLYAI, OPENAI, MAI):
+            if adapter.recognizes_result(result):
+                body = adapter.translate_result(
+                    json.loads(json.dumps(result)),
+                    generation_id="g",
+                    request={"model": adapter.target_models[0]},
+                    source_family="deepgram",
+                )
+                assert legacy_shape_problems(body, adapter) == [], type(adapter).__name__
+
+
+def test_mai_result_becomes_the_legacy_shape_keeping_its_usage() -> None:
+    adapter = MAITranscribeAdapter()
+    request = {"model": "microsoft/mai-transcribe-1.5", "url": URL}
+    assert set(MAI) == {"text", "usage"} and set(MAI["usage"]) == {"seconds", "cost"}
+    body = adapter.translate_result(MAI, generation_id="mai-1", request=request)
+    assert legacy_shape_problems(body, adapter) == []
+    assert body["results"]["channels"][0]["alternatives"][0]["transcript"] == MAI["text"]
+    assert body["metadata"]["usage"] == MAI["usage"]
+    assert body["metadata"]["models"] == ["microsoft/mai-transcribe-1.5"]
+    assert "duration" not in body["metadata"]  # seconds billed are not the audio's length
+    assert validator_for("legacy-response", "/$defs/maiTranscription").is_valid(MAI)
+
+
+# -- words: what the tables call each row ---------------------------------------
+
+
+@pytest.mark.parametrize("adapter", [Nova2Adapter(), WhisperAdapter(), *ADAPTERS], ids=_id)
+def test_row_kinds_say_what_happens(adapter: ModelAdapter) -> None:
+    for rule, row in zip(adapter.parameter_rules, adapter.mapping_rows()):
+        if rule.target is None:
+            # "not needed" only where the target does what was asked without being told
+            assert row.kind == ("not-needed" if rule.honoured is not None else "dropped"), rule
+            assert row.note, f"{rule.legacy} is not sent without a reason"
+        else:
+            assert row.kind in ("passed", "renamed", "transformed")
+            assert not rule.off_is_default and rule.honoured is None, rule
+
+
+def test_openai_punctuate_is_not_needed_not_dropped() -> None:
+    rows = {row.legacy: row for row in OpenAITranscribeAdapter().mapping_rows()}
+    assert rows["punctuate"].kind == "not-needed"
+    assert rows["detect_language"].kind == "not-needed"
+    assert rows["diarize"].kind == "dropped" and rows["diarize"].off_is_default
+    assert not rows["punctuate"].off_is_default  # it always punctuates: `false` is dropped
+
+
+@pytest.mark.parametrize(
+    ("adapter", "model"),
+    [
+        (OpenAITranscribeAdapter(), "openai/gpt-4o-transcribe"),
+        (MAITranscribeAdapter(), "microsoft/mai-transcribe-1.5"),
+    ],
+    ids=_id,
+)
+def test_switching_off_what_the_target_never_does_is_not_a_loss(
+    adapter: ModelAdapter, model: str
+) -> None:
+    translation = adapter.translate_request(
+        {
+            "model": "#g1_nova-2-meeting",
+            "url": URL,
+            "diarize": False,
+            "paragraphs": False,
+            "summarize": False,
+            "diarize_version": "latest",
+            "smart_format": False,
+        },
+        model=model,
+    )
+    assert codes(translation) == {
+        "/diarize": "parameter-not-needed",
+        "/paragraphs": "parameter-not-needed",
+        "/summarize": "parameter-not-needed",
+        "/diarize_version": "parameter-dropped",
+        "/smart_format": "parameter-dropped",  # the model formats its own way: not honoured
+    }
+    off = next(notice for notice in translation.notices if notice.pointer == "/diarize")
+    assert not off.lossy and "`diarize" in off.message and model in off.message
+    on = adapter.translate_request(
+        {"model": "#g1_nova-2-meeting", "url": URL, "diarize": True}, model=model
+    )
+    assert codes(on) == {"/diarize": "parameter-dropped"}
+
+
+# -- keywords -> several keyterms --------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["nova-3", "nova-3-general", "nova-3-medical"])
+def test_comma_separated_keywords_become_several_keyterms(model: str) -> None:
+    translation = Nova3Adapter().translate_request(
+        {"model": "#g1_nova-2-general", "url": URL, "keywords": "acme, widget:2"}, model=model
+    )
+    assert translation.body == {"model": model, "url": URL, "keyterm": ["acme", "widget"]}
+    (notice,) = translation.notices
+    assert notice.code == "parameter-renamed" and not notice.lossy
+    assert '["acme", "widget"]' in notice.message
+
+
+def test_keyword_lists_split_on_commas_and_keep_suppressions_out() -> None:
+    assert keyword_terms("acme, widget:2") == ["acme", "widget"]
+    assert keyword_terms(" acme ,, widget:2 , acme:1 ") == ["acme", "widget"]
+    partly = keyword_terms("acme, uh:-4, widget:0")
+    assert isinstance(partly, PartlyTranslated) and partly.value == ["acme"]
+    assert "`uh:-4`" in partly.lost and "`widget:0`" in partly.lost
+    with pytest.raises(CannotTranslate):
+        keyword_terms(" , ")
+    translation = AssemblyAIAdapter().translate_request(
+        {"model": "#g1_nova-2-general", "url": URL, "keywords": "acme, widget:2, uh:-1"},
+        model="aai/universal",
+    )
+    assert translation.body["word_boost"] == ["acme", "widget"]
+    assert [n.code for n in translation.notices] == ["parameter-renamed", "parameter-dropped"]
+    rule = Nova3Adapter().rule_for("keywords")
+    assert rule is not None and "comma" in rule.note and "intensifier" in rule.note
+
+
+# -- the nova-3 models ----------------------------------------------------------
+
+
+def test_nova3_serves_its_general_and_medical_models_with_notes_per_model() -> None:
+    adapter = Nova3Adapter()
+    assert adapter.target_models == ("nova-3", "nova-3-general", "nova-3-medical")
+    enum = load_schema("create-nova-3")["properties"]["model"]["enum"]
+    assert set(adapter.target_models) == set(enum)
+    assert set(adapter.model_notes) == set(adapter.target_models)
+    assert "Nova-3 General only" in " ".join(adapter.model_notes["nova-3-general"])
+    assert "Nova-3 Medical only" in " ".join(adapter.model_notes["nova-3-medical"])
+    for model in ("nova-3-general", "nova-3-medical"):
+        assert "per minute" in " ".join(adapter.model_notes[model])
+    assert adapter.target_for("#g1_nova-2-general") == "nova-3"  # the plain id by default
+    assert adapter.describe()["model_notes"]["nova-3-medical"]

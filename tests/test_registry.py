@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import sys
 import textwrap
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -12,8 +14,12 @@ import pytest
 import legacy_stt
 from legacy_stt import ModelAdapter, PayloadError, PluginWarning
 from legacy_stt.adapters import ParameterRule, get_adapter
+from legacy_stt.adapters.assemblyai import AssemblyAIAdapter
 from legacy_stt.adapters.deepgram import Nova2Adapter, WhisperAdapter
-from legacy_stt.registry import AdapterRegistry, _entry_points
+from legacy_stt.adapters.nova3 import Nova3Adapter
+from legacy_stt.adapters.openai import MAITranscribeAdapter, OpenAITranscribeAdapter
+from legacy_stt.registry import AdapterRegistry, _entry_points, default_registry
+from legacy_stt.testing import recognizer
 
 
 def test_builtins_are_declared_as_entry_points_like_any_plug_in() -> None:
@@ -28,6 +34,13 @@ def test_models_resolve_to_their_family() -> None:
     assert get_adapter("#g1_nova-2-medical") is get_adapter(
         "#g1_nova-2-video"
     )  # one instance per adapter
+
+
+@pytest.mark.parametrize("model", ["nova-3", "nova-3-general", "nova-3-medical"])
+def test_the_nova3_models_are_targets_of_one_model_adapter(model: str) -> None:
+    assert isinstance(get_adapter(model), Nova3Adapter)
+    assert model in default_registry.target_models()
+    assert model not in default_registry.legacy_models()
 
 
 def test_unknown_model_is_a_payload_error_with_did_you_mean() -> None:
@@ -150,6 +163,65 @@ def test_broken_plug_in_is_reported_by_name_and_the_others_still_work(
     assert registry.adapter_for_target("good/model").name == "good"
     with pytest.raises(PayloadError, match="failed to load: broken"):
         registry.adapter_for_target("missing/model")
+
+
+def test_a_broken_plug_in_is_reported_once(
+    plugin_path: pathlib.Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    install_distribution(
+        plugin_path, "broken_stt_plugin", "[legacy_stt.adapters]\nbroken = no_such_module_xyz:A\n"
+    )
+    registry = AdapterRegistry()
+    caplog.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        registry.adapters()
+        registry.adapter_for_target("#g1_nova-2-general")
+        registry.broken  # noqa: B018 -- a lookup, as `legacy-stt models` makes
+        with pytest.raises(PayloadError):
+            registry.adapter_for_target("missing/model")
+    reports = [w for w in caught if issubclass(w.category, PluginWarning)]
+    assert len(reports) == 1 and "'broken'" in str(reports[0].message)
+    # not a log record as well: where warnings are printed and logs shown, it would be said twice
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+FACTS = recognizer.audio_facts(url="https://example.com/audio/weekly-sync.mp3")
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (recognizer.deepgram_result("g", "#g1_nova-2-general", {}, FACTS), (Nova2Adapter,)),
+        (recognizer.assemblyai_result("g", "aai/universal", {}, FACTS), (AssemblyAIAdapter,)),
+        (
+            recognizer.openai_result("g", "openai/gpt-4o-transcribe", {}, FACTS),
+            (OpenAITranscribeAdapter,),
+        ),
+        (
+            recognizer.mai_result("g", "microsoft/mai-transcribe-1.5", {}, FACTS),
+            (MAITranscribeAdapter,),
+        ),
+        ({"text": "no usage at all"}, (OpenAITranscribeAdapter, MAITranscribeAdapter)),
+    ],
+    ids=["deepgram", "assemblyai", "openai", "mai", "text"],
+)
+def test_a_result_finds_the_model_adapter_of_its_shape(result: object, expected: tuple) -> None:
+    found = default_registry.adapter_for_result(result)
+    # the Deepgram shape is read alike by nova-2, whisper and nova-3: any of them will do
+    if expected == (Nova2Adapter,):
+        expected = (Nova2Adapter, WhisperAdapter, Nova3Adapter)
+    assert isinstance(found, expected)
+    assert found is not None and found.recognizes_result(result)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [None, {}, {"transcript": "x"}, {"text": "x", "usage": {"credits": 1}}, {"metadata": {}}],
+    ids=repr,
+)
+def test_a_result_of_unknown_shape_finds_no_model_adapter(result: object) -> None:
+    assert default_registry.adapter_for_result(result) is None
 
 
 def test_discovery_happens_once(plugin_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:

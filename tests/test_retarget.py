@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import uuid
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -13,11 +14,15 @@ from _support import FAST_POLLS, SECRET_KEY, audio_for, transcript, valid_exampl
 
 import legacy_stt
 from legacy_stt import Client, ConfigurationError, PayloadError
+from legacy_stt.adapters.openai import MAITranscribeAdapter
+from legacy_stt.registry import default_registry
 from legacy_stt.schema import validator_for
 from legacy_stt.testing import Emulator
 
 TARGETS = [
     "nova-3",
+    "nova-3-general",
+    "nova-3-medical",
     "aai/universal",
     "aai/slam-1",
     "openai/gpt-4o-transcribe",
@@ -39,6 +44,14 @@ def legacy_shape_problems(body: Any) -> list[str]:
         if missing not in _UNKNOWABLE:
             problems.append(f"{list(error.absolute_path)}: {error.message}")
     return problems
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +183,47 @@ def test_unknown_target_is_refused_when_the_client_is_made() -> None:
         Client(SECRET_KEY, target="nova-4")
     with pytest.raises(ConfigurationError, match="mapping"):
         Client(SECRET_KEY, target=["nova-3"])  # type: ignore[arg-type]
+
+
+MAI = "microsoft/mai-transcribe-1.5"
+
+
+def test_a_mai_job_is_followed_and_its_result_read_as_the_legacy_body(service: Emulator) -> None:
+    body = run(service, {"model": "#g1_nova-2-general", "url": URL}, target=MAI)
+    (create,) = service.creates
+    generation_id = body["metadata"]["request_id"]
+    assert generation_id in service.jobs
+    assert not is_uuid(generation_id)  # the create answer's id is not a UUID, and it is followed
+    raw = service.jobs[generation_id].result
+    assert set(raw) == {"text", "usage"} and set(raw["usage"]) == {"seconds", "cost"}
+    assert legacy_shape_problems(body) == []
+    assert transcript(body) == raw["text"]
+    assert body["metadata"]["usage"] == raw["usage"] and body["metadata"]["models"] == [MAI]
+    assert create.json == {"model": MAI, "url": URL}
+
+
+def test_a_mai_job_from_elsewhere_is_recognized_by_its_result(service: Emulator) -> None:
+    service.reset()
+    with Client(SECRET_KEY, base_url=service.url, poll_policy=FAST_POLLS, target=MAI) as client:
+        generation_id = client.submit({"model": "#g1_nova-2-general", "url": URL})
+        raw = client.result(generation_id, raw=True)
+    assert set(raw) == {"text", "usage"}
+    assert isinstance(default_registry.adapter_for_result(raw), MAITranscribeAdapter)
+    # another client, that never saw the job: the result's shape says which model adapter reads it
+    with Client(SECRET_KEY, base_url=service.url, poll_policy=FAST_POLLS) as other:
+        body = other.result(generation_id)
+        named = other.result(generation_id, model=MAI)
+    assert transcript(body) == transcript(named) == raw["text"]
+    assert named["metadata"]["models"] == [MAI]
+
+
+@pytest.mark.parametrize("target", ["nova-3", "nova-3-general", "nova-3-medical"])
+def test_comma_separated_keywords_reach_nova3_as_several_keyterms(
+    service: Emulator, target: str
+) -> None:
+    payload = {"model": "#g1_nova-2-medical", "url": URL, "keywords": "acme, widget:2"}
+    body = run(service, payload, target=target)
+    (create,) = service.creates
+    assert create.json == {"model": target, "url": URL, "keyterm": ["acme", "widget"]}
+    (info,) = body["metadata"]["model_info"].values()
+    assert info["arch"] == "nova-3" and info["name"] == target

@@ -120,6 +120,47 @@ def test_poll_status_accepts_both_vocabularies() -> None:
     assert not validator.is_valid({"generation_id": "g", "status": "done"})
 
 
+def test_poll_status_accepts_processing_from_the_later_description() -> None:
+    validator = validator_for("poll-response")
+    assert validator.is_valid({"generation_id": "g", "status": "processing"})
+    assert "processing" in load_schema("poll-response")["properties"]["status"]["$comment"]
+
+
+# As the MAI-Transcribe page shows them (values made up here).
+MAI_CREATED = {"generation_id": "mai-7f2c0e91d4", "status": "queued"}
+MAI_RESULT = {"text": "Hello there.", "usage": {"seconds": 12.5, "cost": 0.00125}}
+
+
+def test_mai_result_is_a_poll_result_but_not_a_legacy_answer() -> None:
+    poll = {"generation_id": "mai-7f2c0e91d4", "status": "completed", "result": MAI_RESULT}
+    assert validator_for("poll-response").is_valid(poll)
+    assert validator_for("legacy-response", "/$defs/maiTranscription").is_valid(MAI_RESULT)
+    # the OpenAI shape requires token counts, which MAI's usage does not have
+    assert not validator_for("legacy-response", "/$defs/openaiTranscription").is_valid(MAI_RESULT)
+    # MAI had no one-call payloads: the one-call answer's shapes stay the published three
+    assert not validator_for("legacy-response").is_valid(MAI_RESULT)
+    assert "MAI" in load_schema("poll-response")["properties"]["result"]["$comment"]
+
+
+def test_create_answer_may_carry_a_status_and_an_id_that_is_no_uuid() -> None:
+    validator = validator_for("create-response")
+    assert validator.is_valid(MAI_CREATED)
+    assert validator.is_valid({"generation_id": "0b7cbd0a-6d2f-4a1c-9a51-8f4f3c1d2e7a"})
+    assert not validator.is_valid({"generation_id": ""})
+    assert not validator.is_valid({"status": "queued"})
+    schema = load_schema("create-response")
+    assert "format" not in schema["properties"]["generation_id"]
+    assert "MAI" in schema["$comment"]
+
+
+def test_nova3_create_schema_takes_the_general_and_medical_models() -> None:
+    validator = validator_for("create-nova-3")
+    for model in ("nova-3", "nova-3-general", "nova-3-medical"):
+        assert validator.is_valid({"model": model, "url": "https://example.com/a.mp3"}), model
+    assert not validator.is_valid({"model": "nova-3-finance", "url": "https://example.com/a.mp3"})
+    assert "nova-3-medical" in load_schema("create-nova-3")["$comment"]
+
+
 def test_legacy_parameter_lists_match_the_model_adapter_tables() -> None:
     schema = load_schema("legacy-request")
     declared = set(schema["$defs"]["deepgramParameters"]["properties"])

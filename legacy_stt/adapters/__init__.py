@@ -7,13 +7,24 @@ the default registry of ``legacy_stt.registry`` and are re-exported here.
 
 from typing import Any
 
-from .base import ModelAdapter, ParameterRule, Translation, passthrough
+from .base import (
+    RESULT_SHAPES,
+    ModelAdapter,
+    ModelAlias,
+    ParameterRule,
+    Translation,
+    passthrough,
+    result_shape,
+)
 
 __all__ = [
     "ModelAdapter",
     "ParameterRule",
+    "ModelAlias",
     "Translation",
     "passthrough",
+    "result_shape",
+    "RESULT_SHAPES",
     "AdapterRegistry",
     "default_registry",
     "get_adapter",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Callable, ClassVar
 
 from .base import CannotTranslate, ModelAdapter, ParameterRule, honoured_when
-from .deepgram import keyword_terms
+from .deepgram import KEYWORDS_AS_TERMS_NOTE, keyword_terms
 
 __all__ = ["AssemblyAIAdapter", "ASSEMBLYAI_RULES", "assemblyai_language_code"]
 
@@ -102,7 +102,10 @@ ASSEMBLYAI_RULES: tuple[ParameterRule, ...] = (
         note="speakers come back as letters, which the result translation numbers from 0",
     ),
     ParameterRule(
-        "dictation", None, note="AssemblyAI does not turn spoken punctuation commands into marks"
+        "dictation",
+        None,
+        note="AssemblyAI does not turn spoken punctuation commands into marks",
+        off_is_default=True,
     ),
     ParameterRule(
         "diarize_version",
@@ -111,15 +114,14 @@ ASSEMBLYAI_RULES: tuple[ParameterRule, ...] = (
     ),
     ParameterRule("extra", None, note="AssemblyAI does not return metadata of the caller's own"),
     ParameterRule("filler_words", "disfluencies", note="AssemblyAI's name for it"),
-    ParameterRule("intents", None, note=_NO_INTENTS),
+    ParameterRule("intents", None, note=_NO_INTENTS, off_is_default=True),
     ParameterRule(
         "keywords",
         "word_boost",
         keyword_terms,
         note=(
-            "each `term:intensifier` is sent as the bare term; the weight is not carried over "
-            "(`boost_param` stays unset rather than guessed), and terms with a zero or negative "
-            "intensifier are left out"
+            f"{KEYWORDS_AS_TERMS_NOTE} (`boost_param`, one weight for every term, stays unset "
+            "rather than guessed)"
         ),
     ),
     ParameterRule(
@@ -140,7 +142,7 @@ ASSEMBLYAI_RULES: tuple[ParameterRule, ...] = (
         None,
         note=(
             "there is no separate switch: AssemblyAI writes numbers as digits as part of "
-            "`format_text`, which is on unless the payload turns it off"
+            "`format_text`, which is on unless the payload turns it off; then `numerals` is dropped"
         ),
         honoured=honoured_when(True, lambda body: body.get("format_text") is not False),
     ),
@@ -148,6 +150,7 @@ ASSEMBLYAI_RULES: tuple[ParameterRule, ...] = (
         "paragraphs",
         None,
         note="AssemblyAI's create request has no paragraph option, and its transcript no paragraphs",
+        off_is_default=True,
     ),
     ParameterRule("profanity_filter", "filter_profanity", note="AssemblyAI's name for it"),
     ParameterRule("punctuate", "punctuate"),
@@ -179,7 +182,7 @@ ASSEMBLYAI_RULES: tuple[ParameterRule, ...] = (
         None,
         note=(
             "there is no separate switch: AssemblyAI returns utterances whenever speaker labels "
-            "(`diarize`) are on"
+            "(`diarize`) are on; without them `utterances` is dropped"
         ),
         honoured=honoured_when(True, lambda body: body.get("speaker_labels") is True),
     ),
@@ -242,6 +245,7 @@ class AssemblyAIAdapter(ModelAdapter):
     create_schema = "create-aai"
     upload_field = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = ASSEMBLYAI_RULES
+    result_shapes: ClassVar[tuple[str, ...]] = ("assemblyai",)
     result_notes: ClassVar[tuple[str, ...]] = (
         "Legacy `aai/*` payloads get AssemblyAI's transcript object as it is, as the one-call endpoint "
         "returned it. The rest of these notes are about Deepgram-vocabulary payloads moved to AssemblyAI.",
@@ -271,14 +275,6 @@ class AssemblyAIAdapter(ModelAdapter):
         "/metadata/sha256",
         "/metadata/created",
     )
-
-    def recognizes_result(self, result: Any) -> bool:
-        return (
-            isinstance(result, Mapping)
-            and "id" in result
-            and "status" in result
-            and "metadata" not in result
-        )
 
     def translate_result(
         self,

@@ -30,6 +30,7 @@ from ..validation import ParameterNotice
 __all__ = [
     "ParameterRule",
     "MappingRow",
+    "ModelAlias",
     "Translation",
     "ModelAdapter",
     "CannotTranslate",
@@ -37,6 +38,8 @@ __all__ = [
     "passthrough",
     "honoured_when",
     "INPUT_FIELDS",
+    "RESULT_SHAPES",
+    "result_shape",
 ]
 
 #: Create-schema members that carry the model or the audio, not an option.
@@ -76,8 +79,12 @@ class ParameterRule:
     in another form (it may raise ``CannotTranslate`` or return
     ``PartlyTranslated``); ``note`` says what it does. ``honoured`` (dropped
     rows only) says when the target does what was asked without being told,
-    so dropping loses nothing. ``only_for`` limits the row to some target
-    models; on the others the parameter is dropped.
+    so dropping loses nothing; such a row is "not needed" rather than
+    "dropped", and its ``note`` says when that holds. ``off_is_default``
+    (dropped rows only) says the target never does what the switch turns
+    on, so ``false`` asks for nothing it would do: not sent, nothing lost.
+    ``only_for`` limits the row to some target models; on the others the
+    parameter is dropped.
     """
 
     legacy: str
@@ -86,6 +93,7 @@ class ParameterRule:
     note: str = ""
     honoured: Honoured | None = field(default=None, compare=False)
     only_for: tuple[str, ...] = ()
+    off_is_default: bool = False
 
     @property
     def dropped(self) -> bool:
@@ -97,21 +105,91 @@ class ParameterRule:
 
     @property
     def kind(self) -> str:
-        """``"dropped"``, ``"transformed"``, ``"renamed"`` or ``"passed"`` (for docs and ``legacy-stt models``)."""
+        """What the row does, in one word (for docs and ``legacy-stt models``).
+
+        ``"passed"``, ``"renamed"``, ``"transformed"`` (renamed, value
+        converted), ``"not-needed"`` (not sent: the target does it anyway,
+        under the condition the note gives) or ``"dropped"``.
+        """
         if self.target is None:
-            return "dropped"
+            return "not-needed" if self.honoured is not None else "dropped"
         if self.transform is not None:
             return "transformed"
         return "renamed" if self.renamed else "passed"
 
 
 class MappingRow(NamedTuple):
-    """One parameter table row as plain data: what docs and ``legacy-stt models`` show."""
+    """One parameter table row as plain data: what docs and ``legacy-stt models`` show.
+
+    ``off_is_default``: ``false`` needs nothing on this target (see ``ParameterRule``).
+    """
 
     legacy: str
     target: str | None
     kind: str
     note: str
+    off_is_default: bool = False
+
+
+class ModelAlias(NamedTuple):
+    """Another name for a model here (another service's, say): suggestions point it at ``model``."""
+
+    name: str
+    model: str
+    reason: str
+
+
+#: The result shapes legacy-stt can read, by name (see ``result_shape``).
+RESULT_SHAPES: tuple[str, ...] = ("deepgram", "assemblyai", "openai", "mai", "text")
+
+
+def _text_usage_shape(usage: Any) -> str | None:
+    """Which text transcriber's ``usage`` this is: ``openai``, ``mai``, or ``None`` if neither."""
+    if not isinstance(usage, Mapping):
+        return None
+    if usage.get("type") == "tokens" or any(
+        name in usage for name in ("input_tokens", "output_tokens", "total_tokens")
+    ):
+        return "openai"
+    if usage.get("type") == "duration" and "seconds" in usage:
+        return "openai"  # OpenAI's usage for models billed by duration
+    if "type" not in usage and ("seconds" in usage or "cost" in usage):
+        return "mai"  # MAI-Transcribe's page: the seconds billed and the cost
+    return None
+
+
+def result_shape(result: Any) -> str | None:
+    """The name of the published result shape ``result`` has, or ``None`` if it has none of them.
+
+    ``"deepgram"``: ``metadata`` and ``results.channels`` (a list, or one
+    object as the published schema types it). ``"assemblyai"``: a transcript
+    object (``id``, ``status``, and its ``text`` or ``words``). ``"openai"``:
+    ``{text, usage}`` with OpenAI's usage (tokens, or a duration);
+    ``"mai"``: ``{text, usage}`` with MAI-Transcribe's usage (``seconds``,
+    ``cost``); ``"text"``: a ``text`` without any usage, as either gives.
+    Only the members the result translations read are looked at.
+    """
+    if not isinstance(result, Mapping):
+        return None
+    if "metadata" in result or "results" in result:
+        results = result.get("results")
+        channels = results.get("channels") if isinstance(results, Mapping) else None
+        if isinstance(result.get("metadata"), Mapping) and isinstance(channels, (list, Mapping)):
+            return "deepgram"
+        return None
+    if "id" in result or "status" in result:
+        if (
+            isinstance(result.get("id"), str)
+            and isinstance(result.get("status"), str)
+            and (isinstance(result.get("text"), str) or isinstance(result.get("words"), list))
+        ):
+            return "assemblyai"
+        return None
+    if not isinstance(result.get("text"), str):
+        return None
+    if result.get("usage") is None:
+        return "text"
+    return _text_usage_shape(result["usage"])
 
 
 def passthrough(*names: str) -> tuple[ParameterRule, ...]:
@@ -187,6 +265,15 @@ class ModelAdapter:
         Members the Deepgram-shaped legacy body requires that this adapter
         leaves out because the target's result cannot tell them (JSON
         Pointers; ``*`` stands for any array index).
+    ``result_shapes``
+        The result shapes (names from ``RESULT_SHAPES``) its results come
+        in; ``recognizes_result`` checks them.
+    ``model_notes``
+        Notes about single target models (a variant's own documentation
+        page, its billing), by model id, for docs and ``legacy-stt models``.
+    ``model_aliases``
+        Other names for its models (``ModelAlias`` rows), so that a
+        suggestion for an unknown model id can point at the right one.
     """
 
     name: ClassVar[str] = ""
@@ -200,6 +287,9 @@ class ModelAdapter:
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = ()
     result_notes: ClassVar[tuple[str, ...]] = ()
     result_omissions: ClassVar[tuple[str, ...]] = ()
+    result_shapes: ClassVar[tuple[str, ...]] = ()
+    model_notes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    model_aliases: ClassVar[tuple[ModelAlias, ...]] = ()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -216,7 +306,7 @@ class ModelAdapter:
     def mapping_rows(self) -> list[MappingRow]:
         """The parameter table as plain rows (legacy name, target name or None, kind, note)."""
         return [
-            MappingRow(rule.legacy, rule.target, rule.kind, rule.note)
+            MappingRow(rule.legacy, rule.target, rule.kind, rule.note, rule.off_is_default)
             for rule in self.parameter_rules
         ]
 
@@ -234,6 +324,8 @@ class ModelAdapter:
             "native_parameters": sorted(self.native_parameters),
             "parameters": [row._asdict() for row in self.mapping_rows()],
             "result_notes": list(self.result_notes),
+            "result_shapes": list(self.result_shapes),
+            "model_notes": {model: list(notes) for model, notes in self.model_notes.items()},
         }
 
     # -- request ----------------------------------------------------------
@@ -346,6 +438,8 @@ class ModelAdapter:
             reason = rule.note or "the target model has no such option"
             if rule.honoured is not None and rule.honoured(value, body):
                 notices.append((position, self._not_needed(key, reason, model)))
+            elif rule.off_is_default and value is False:
+                notices.append((position, self._off_anyway(key, reason, model)))
             else:
                 notices.append((position, self._dropped(key, model, reason)))
         notices.sort(key=lambda item: item[0])
@@ -413,11 +507,26 @@ class ModelAdapter:
             RenamedParameterWarning,
         )
 
+    @staticmethod
+    def _off_anyway(key: str, reason: str, model: str) -> ParameterNotice:
+        return ParameterNotice(
+            f"/{key}",
+            f"`{key}: false` is not sent: {model} has no such option and never does this ({reason}); remove `{key}`",
+            "parameter-not-needed",
+            RenamedParameterWarning,
+        )
+
     # -- result -----------------------------------------------------------
 
     def recognizes_result(self, result: Any) -> bool:
-        """Whether ``result`` has the shape of this family's results."""
-        return False
+        """Whether ``result`` has a shape this model adapter's ``translate_result`` knows.
+
+        The default: one of ``result_shapes`` (see ``result_shape``). A
+        model adapter that declares none recognizes nothing, so its results
+        count as of an unknown shape; a plug-in with a shape of its own
+        overrides this.
+        """
+        return result_shape(result) in self.result_shapes
 
     def wants_native_result(self, source_family: str | None) -> bool:
         """Whether a caller of ``source_family`` payloads reads the target's own result shape.

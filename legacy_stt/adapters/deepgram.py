@@ -12,7 +12,14 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .base import CannotTranslate, ModelAdapter, ParameterRule, PartlyTranslated, passthrough
+from .base import (
+    CannotTranslate,
+    ModelAdapter,
+    ModelAlias,
+    ParameterRule,
+    PartlyTranslated,
+    passthrough,
+)
 
 __all__ = [
     "DEEPGRAM_LEGACY_PARAMETERS",
@@ -20,6 +27,7 @@ __all__ = [
     "Nova2Adapter",
     "WhisperAdapter",
     "keyword_terms",
+    "KEYWORDS_AS_TERMS_NOTE",
 ]
 
 #: Every option of the legacy request's nova-2/whisper shape.
@@ -60,14 +68,28 @@ DEEPGRAM_LEGACY_PARAMETERS: tuple[str, ...] = (
 _INTENSIFIED = re.compile(r"^(?P<term>.*?\S)\s*:\s*(?P<intensifier>[+-]?\d+(?:\.\d+)?)$")
 
 
+#: What the keyterm-style rows say about the legacy `keywords` string.
+KEYWORDS_AS_TERMS_NOTE = (
+    'the comma-separated `keywords` string becomes one term per item (`"acme, widget:2"` -> '
+    '`["acme", "widget"]`); a positive intensifier only asks to favour a term, which listing it '
+    "does, so the term is sent without its weight; a zero or negative intensifier asks to leave a "
+    "term alone or suppress it, which a list of terms to favour cannot say, so that term is left out"
+)
+
+
 def keyword_terms(value: Any) -> list[str] | PartlyTranslated:
     """Deepgram ``keywords`` as a plain list of terms to favour (a transform).
 
-    Each ``term:intensifier`` becomes the bare term. A zero or negative
-    intensifier asked Deepgram to leave a term alone or to suppress it, which
-    a list of terms to favour cannot say, so such terms are left out.
+    The legacy parameter is one string of comma-separated items (``"acme,
+    widget:2"``); a list is taken item by item. Each ``term:intensifier``
+    becomes the bare term: the target's list has no weights, and a positive
+    intensifier only asked to favour the term, which listing it does. A zero
+    or negative intensifier asked Deepgram to leave a term alone or to
+    suppress it, which a list of terms to favour cannot say, so such terms
+    are left out.
     """
-    items = [value] if isinstance(value, str) else list(value)
+    # A term never holds a comma: Deepgram's own query string repeats `keywords` per term.
+    items = value.split(",") if isinstance(value, str) else list(value)
     terms: list[str] = []
     suppressed: list[str] = []
     for item in items:
@@ -102,9 +124,8 @@ class DeepgramResultMixin:
         "The result is already in the legacy shape. If the service sends `results.channels` as a single "
         "object (as the published schema types it), it is wrapped in a list, so `channels[0]` keeps working.",
     )
-
-    def recognizes_result(self, result: Any) -> bool:
-        return isinstance(result, Mapping) and "metadata" in result and "results" in result
+    # ModelAdapter.recognizes_result checks it
+    result_shapes: ClassVar[tuple[str, ...]] = ("deepgram",)
 
     def translate_result(
         self,
@@ -166,3 +187,10 @@ class WhisperAdapter(DeepgramResultMixin, ModelAdapter):
     create_schema = "create-whisper"
     upload_field = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = passthrough(*DEEPGRAM_LEGACY_PARAMETERS)
+    model_aliases: ClassVar[tuple[ModelAlias, ...]] = (
+        ModelAlias(
+            "whisper-1",
+            "#g1_whisper-large",
+            "`whisper-1` is OpenAI's API name for Whisper large (v2); the service names Whisper models by size",
+        ),
+    )

@@ -8,9 +8,10 @@ Deepgram-shaped body built from their result holds only what they tell.
 Legacy ``openai/*`` payloads are already in OpenAI's vocabulary: they are
 sent as they are and get OpenAI's result back unchanged, as the one-call
 endpoint returned it. MAI-Transcribe has no legacy payloads; it is a target
-only. Its result shape is not published separately: the poll result is
-described as one of the Deepgram, AssemblyAI and OpenAI shapes, and MAI's
-text-plus-usage answer is the OpenAI one.
+only. Its page shows a result of the same form with another ``usage``: the
+seconds billed and the cost (``{"text", "usage": {"seconds", "cost"}}``).
+The translation copies ``usage`` without reading it, so each model adapter
+reads either usage (its own first: see ``result_shapes``).
 """
 
 from __future__ import annotations
@@ -61,11 +62,31 @@ _TEXT_ONLY_REASONS: dict[str, str] = {
 }
 
 
+# Switches for something a text-only transcriber never does: `false` asks for what it does anyway.
+# (Not the formatting switches: the model formats its own way, which `false` may not match.)
+_NEVER_ON = frozenset(
+    {
+        "detect_entities",
+        "detect_topics",
+        "diarize",
+        "dictation",
+        "intents",
+        "multi_channel",
+        "paragraphs",
+        "profanity_filter",
+        "sentiment",
+        "summarize",
+        "topics",
+        "utterances",
+    }
+)
+
+
 def _text_only_rules(*own: ParameterRule) -> tuple[ParameterRule, ...]:
     """``own`` rows, then a dropped row (with its reason) for every other Deepgram option."""
     named = {rule.legacy for rule in own}
     return own + tuple(
-        ParameterRule(name, None, note=_TEXT_ONLY_REASONS[name])
+        ParameterRule(name, None, note=_TEXT_ONLY_REASONS[name], off_is_default=name in _NEVER_ON)
         for name in DEEPGRAM_LEGACY_PARAMETERS
         if name not in named
     )
@@ -77,13 +98,16 @@ OPENAI_RULES: tuple[ParameterRule, ...] = _text_only_rules(
     ParameterRule(
         "detect_language",
         None,
-        note="the model identifies the language itself whenever no `language` is given",
+        note=(
+            "the model identifies the language itself whenever no `language` is given; "
+            "with a `language`, `detect_language` is dropped"
+        ),
         honoured=honoured_when(True, lambda body: "language" not in body),
     ),
     ParameterRule(
         "punctuate",
         None,
-        note="the model always writes punctuated, capitalised text",
+        note="the model always writes punctuated, capitalised text, so `false` cannot be honoured",
         honoured=honoured_when(True),
     ),
     ParameterRule(
@@ -104,23 +128,28 @@ MAI_RULES: tuple[ParameterRule, ...] = _text_only_rules(
     ParameterRule(
         "detect_language",
         None,
-        note="MAI-Transcribe always identifies the language itself",
+        note="MAI-Transcribe always identifies the language itself, so `false` cannot be honoured",
         honoured=honoured_when(True),
     ),
 )
 
 
-class _TextOnlyAdapter(ModelAdapter):
-    """Shared by the text-only transcribers: a ``{"text", "usage"}`` result -> the Deepgram-shaped body."""
-
-    result_notes: ClassVar[tuple[str, ...]] = (
-        "The result is the text and the token usage only. The Deepgram-shaped body has one channel "
+def _text_only_notes(usage: str) -> tuple[str, ...]:
+    """The result notes of a text transcriber whose ``usage`` is described by ``usage``."""
+    return (
+        f"The result is the text and its {usage} only. The Deepgram-shaped body has one channel "
         "with one alternative whose `transcript` is that text and whose `paragraphs` is empty.",
         "`words` and `confidence` are left out: the model gives no word timings and no confidence.",
         "`metadata` has `request_id` (the generation id), `channels` (1), `models` (the model id), an "
-        "empty `model_info` and the token `usage` as the service reported it; `duration`, "
+        "empty `model_info` and `usage`, copied as the service reported it; `duration`, "
         "`transaction_key`, `sha256` and `created` are left out: the result does not tell them.",
     )
+
+
+class _TextOnlyAdapter(ModelAdapter):
+    """Shared by the text-only transcribers: a ``{"text", "usage"}`` result -> the Deepgram-shaped body."""
+
+    result_notes: ClassVar[tuple[str, ...]] = _text_only_notes("usage")
     result_omissions: ClassVar[tuple[str, ...]] = (
         "/metadata/transaction_key",
         "/metadata/sha256",
@@ -129,13 +158,6 @@ class _TextOnlyAdapter(ModelAdapter):
         "/results/channels/*/alternatives/*/confidence",
         "/results/channels/*/alternatives/*/words",
     )
-
-    def recognizes_result(self, result: Any) -> bool:
-        return (
-            isinstance(result, Mapping)
-            and isinstance(result.get("text"), str)
-            and not any(name in result for name in ("metadata", "results", "id", "status"))
-        )
 
     def translate_result(
         self,
@@ -172,11 +194,13 @@ class OpenAITranscribeAdapter(_TextOnlyAdapter):
     create_schema = "create-openai-transcribe"
     upload_field = "file"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = OPENAI_RULES
+    # its own usage first; the translation reads MAI's usage as well (it is copied, not read)
+    result_shapes: ClassVar[tuple[str, ...]] = ("openai", "text", "mai")
     result_notes: ClassVar[tuple[str, ...]] = (
         "Legacy `openai/*` payloads get OpenAI's `{text, usage}` result as it is, as the one-call "
         "endpoint returned it. The rest of these notes are about Deepgram-vocabulary payloads moved "
         "to an OpenAI model.",
-        *_TextOnlyAdapter.result_notes,
+        *_text_only_notes("token usage"),
     )
 
 
@@ -192,3 +216,8 @@ class MAITranscribeAdapter(_TextOnlyAdapter):
     create_schema = "create-mai-transcribe"
     upload_field = "audio"
     parameter_rules: ClassVar[tuple[ParameterRule, ...]] = MAI_RULES
+    # its page's `{text, usage: {seconds, cost}}` first; token usage as the poll description had it
+    result_shapes: ClassVar[tuple[str, ...]] = ("mai", "text", "openai")
+    result_notes: ClassVar[tuple[str, ...]] = _text_only_notes(
+        "usage (the seconds billed and the cost)"
+    )

@@ -12,12 +12,14 @@ import argparse
 import contextlib
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from .. import __version__
+from .._text import printable
 from ..exceptions import LegacySTTError, PayloadError
 from ._common import (
     EMULATOR_KEY,
@@ -30,7 +32,6 @@ from ._common import (
     log_to,
     one_line,
     print_error,
-    read_payload,
     unencodable_escaped,
     warnings_to,
 )
@@ -41,8 +42,15 @@ from .serve_command import add_serve_parser
 __all__ = ["main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other error of the command (and exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{PROG}: error: {printable(message)} (see '{self.prog} --help')\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Run legacy POST /v1/stt speech-to-text payloads on the AI/ML API's two-step API.",
         epilog="The API key is read from AIML_API_KEY and the base URL from AIML_API_BASE_URL.",
@@ -84,14 +92,18 @@ def _build_parser() -> argparse.ArgumentParser:
         help="record every job in FILE so a re-run resumes (default: DIR/.legacy-stt-journal.jsonl)",
     )
     batch.add_argument(
-        "--workers", type=int, default=8, metavar="N", help="jobs in flight at once (default 8)"
+        "--workers",
+        type=_count(1),
+        default=8,
+        metavar="N",
+        help="jobs in flight at once (default 8)",
     )
     batch.add_argument(
         "--model", metavar="MODEL", help="the legacy model to run audio files on (batch)"
     )
     batch.add_argument(
         "--progress-every",
-        type=float,
+        type=_seconds,
         default=None,
         metavar="SECONDS",
         help="seconds between progress lines when standard error is not a terminal (default 10)",
@@ -119,7 +131,44 @@ def _build_parser() -> argparse.ArgumentParser:
     add_check_parser(commands)
     add_migration_parsers(commands)
     add_serve_parser(commands)
+    for command in commands.choices.values():
+        # `legacy-stt transcribe x.json -v` as well as `legacy-stt -v transcribe x.json`
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="log requests to standard error (keys masked)",
+        )
     return parser
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what the user needs to know about the job it left behind."""
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (an argparse type: errors name the flag)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds; got {text!r}")
+    return value
+
+
+def _count(minimum: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more; got {value}")
+        return value
+
+    return parse
 
 
 def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = True) -> None:
@@ -135,14 +184,19 @@ def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = Tru
     )
     command.add_argument(
         "--poll-timeout",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         default=None,
         help="give up waiting for the job after this long (default 600)",
     )
     command.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// base URL that is not on this machine (the key travels in clear)",
+    )
+    command.add_argument(
         "--retries",
-        type=int,
+        type=_count(0),
         metavar="N",
         default=None,
         help="retries of a failed request (default 4; 0: none); a create is only retried when "
@@ -172,10 +226,18 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     if args.poll_timeout is not None:
         options["poll_timeout"] = args.poll_timeout
     if args.retries is not None:
-        if args.retries < 0:
-            raise UsageError(f"--retries must be 0 or more; got {args.retries}")
         options["retry"] = args.retries
+    if args.allow_insecure_http:
+        options["allow_insecure_http"] = True
     if args.emulator:
+        if args.command == "result":
+            raise UsageError(
+                "--emulator starts a new emulator, which knows no job: `result` could never find "
+                "one there. Run a standalone emulator (python -m legacy_stt.testing) and point "
+                "--base-url at it for both `transcribe` and `result`"
+            )
+        if args.base_url:
+            raise UsageError("--emulator and --base-url cannot be used together")
         from ..testing import Emulator
 
         with (
@@ -201,15 +263,10 @@ def _check_audio_path(audio: str | None) -> None:
 
 
 def _is_batch(args: argparse.Namespace) -> bool:
-    """Several inputs, a directory, an audio file, or a batch option: run a batch."""
-    from .batch_command import AUDIO_EXTENSIONS
+    """Several inputs, a directory, or a batch option: run a batch (one file is not one)."""
+    from .batch_command import is_batch
 
-    if len(args.paths) > 1 or args.out is not None or args.journal is not None:
-        return True
-    path = args.paths[0]
-    return path != "-" and (
-        os.path.isdir(path) or os.path.splitext(path)[1].lower() in AUDIO_EXTENSIONS
-    )
+    return is_batch(args.paths, out=args.out, journal=args.journal)
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -222,16 +279,40 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         with _client(args) as client:
             return run_batch_command(args, client, sys.stderr)
     if args.command == "transcribe":
+        from .batch_command import single_input
+
         args.payload = args.paths[0]
+        item = None
         try:
-            payload = read_payload(args.payload)
             _check_audio_path(args.audio)
+            # Read exactly as a batch reads its inputs: a payload file, `-`, or an audio file.
+            item = single_input(args.payload, model=args.model, audio=args.audio)
             with _client(args) as client:
-                generation_id = client.submit(payload, args.audio)
-                logging.getLogger(__name__).info("job %s created", generation_id)
-                _print_json(client.result(generation_id), out)
+                try:
+                    generation_id = client.submit(item.payload, item.audio)
+                except KeyboardInterrupt:
+                    raise Interrupted(
+                        "interrupted while the create request was on its way: a job may exist "
+                        "(and be billed); check your usage dashboard before sending it again"
+                    ) from None
+                logging.getLogger(__name__).info("job %s created", printable(generation_id))
+                try:
+                    body = client.result(generation_id)
+                except KeyboardInterrupt:
+                    if args.emulator:
+                        raise Interrupted(
+                            "interrupted (the emulator's job ended with it)"
+                        ) from None
+                    raise Interrupted(
+                        f"interrupted; job {printable(generation_id)} goes on: fetch its result with "
+                        f"`{PROG} result {printable(generation_id)}` within the hour (not "
+                        "`transcribe` again, which would pay for a second job)"
+                    ) from None
+                _print_json(body, out)
         except PayloadError as error:
-            error.source = "standard input" if args.payload == "-" else args.payload  # type: ignore[attr-defined]
+            if getattr(error, "source", None) is None:
+                named = item.source if item is not None else args.payload
+                error.source = "standard input" if named == "-" else named  # type: ignore[attr-defined]
             raise
         return EXIT_OK
     if args.command == "result":
@@ -264,8 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LegacySTTError as error:
         print_error(one_line(error), err)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print_error("interrupted", err)
+    except KeyboardInterrupt as interrupted:
+        print_error(str(interrupted) or "interrupted", err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (e.g. `| head`); nothing more to say

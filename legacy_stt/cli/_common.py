@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
-import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .._text import printable
-from ..exceptions import PayloadError
-from ..validation import MAX_PAYLOAD_BYTES, too_deep_problem
+from ..exceptions import (
+    INSECURE_HTTP_HINT,
+    MISSING_KEY_HINT,
+    RAW_RESULT_HINT,
+    PayloadError,
+    resume_hint,
+)
 
 PROG = "legacy-stt"
 
@@ -74,7 +77,23 @@ def one_line(error: BaseException) -> str:
         )
         source = getattr(error, "source", None)
         return printable(f"{source}: {text}" if source else text)
-    return printable(" ".join(str(error).split()))
+    return printable(" ".join(for_the_command_line(error).split()))
+
+
+def for_the_command_line(error: BaseException) -> str:
+    """``error``'s message, its advice said the command line's way (not the Python API's)."""
+    text = str(error)
+    generation_id = getattr(error, "generation_id", None)
+    if isinstance(generation_id, str):
+        text = text.replace(resume_hint(generation_id), f"`{PROG} result {generation_id}`")
+        text = text.replace("call `", "run `")
+    return (
+        text.replace(
+            MISSING_KEY_HINT, "set the AIML_API_KEY environment variable (or try --emulator)"
+        )
+        .replace(INSECURE_HTTP_HINT, "pass --allow-insecure-http")
+        .replace(RAW_RESULT_HINT, "with --raw")
+    )
 
 
 @contextlib.contextmanager
@@ -117,48 +136,3 @@ def unencodable_escaped(stream: TextIO) -> Iterator[None]:
         # A closed or broken pipe has nothing left to restore.
         with contextlib.suppress(OSError, ValueError):
             reconfigure(errors=errors)
-
-
-def read_payload(path: str) -> Any:
-    """The JSON payload in ``path`` (``-`` is standard input), at most ``MAX_PAYLOAD_BYTES`` of it."""
-    limit = MAX_PAYLOAD_BYTES
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(limit + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise UsageError(f"payload file not found: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"payload path is a directory: {path}") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    if len(data) > limit:
-        raise PayloadError.single(
-            "",
-            f"larger than {limit // 2**20} MiB, which no legacy payload needs (pass the audio as "
-            "a file with --audio instead of embedding it)",
-            "too-large",
-        )
-    try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise PayloadError.single(
-            "",
-            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}), so it cannot "
-            "hold a JSON payload",
-            "not-json",
-        ) from None
-    except json.JSONDecodeError as error:
-        raise PayloadError.single(
-            "",
-            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-            "not-json",
-        ) from None
-    except RecursionError:
-        raise PayloadError([too_deep_problem()]) from None
-    except ValueError as error:  # such as a number of more digits than Python converts
-        raise PayloadError.single(
-            "", f"not a JSON payload legacy-stt can read: {error}", "not-json"
-        ) from None

@@ -66,15 +66,22 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         "--color",
         choices=_COLOR_CHOICES,
         default="auto",
-        help="colour the text format (default: auto, only on a terminal and without NO_COLOR)",
+        help="colour the text format (default: auto, on a terminal or with FORCE_COLOR, never with NO_COLOR)",
     )
     check.set_defaults(handler=run_check)
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
+    """``auto``: colour on a terminal, or wherever ``FORCE_COLOR`` asks; never with ``NO_COLOR``."""
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if os.environ.get("NO_COLOR"):
+        return False
+    # FORCE_COLOR, set to anything but the empty string (force-color.org), asks for colour
+    # where the output is not a terminal: CI logs.
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
 

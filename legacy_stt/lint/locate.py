@@ -125,6 +125,13 @@ def positions_for(
             key = pointer[1:]
             if not key or "/" in key or "~" in key or "\\" in key or '"' in key:
                 return member_positions(text, line, wanted)
+            if f'"{key}"' not in text and "\\u" not in text:
+                # Not written anywhere (a missing `model`, say): a full scan would not find it
+                # either, and would place it at the root, where it starts.
+                root = len(text) - len(text.lstrip())
+                root_line_start = text.rfind("\n", 0, root) + 1
+                found.setdefault("", (line + text.count("\n", 0, root), root - root_line_start + 1))
+                continue
             match = re.search(f'"{re.escape(key)}"[ \t\r\n]*:', text)
             if match is None:
                 return member_positions(text, line, wanted)

@@ -110,7 +110,7 @@ def summary_line(result: CheckResult) -> str:
         scope.append(_plural(result.call_sites, "legacy call site"))
     extra = ""
     if result.files_skipped:
-        extra += f"; {result.files_skipped} skipped (not payloads)"
+        extra += f"; {result.files_skipped} skipped"
     if result.unreadable:
         extra += f"; {len(result.unreadable)} unreadable"
     return f"{found} in {', '.join(scope)}{extra}"
@@ -142,6 +142,20 @@ class TextReporter(Reporter):
         self._flush_lines()
         if not self.quiet:
             self.stream.write(summary_line(result) + "\n")
+            self.stream.write("".join(skipped_lines(result)))
+
+
+#: Skipped files the text summary names; the JSON document names them all.
+SKIPPED_SHOWN = 20
+
+
+def skipped_lines(result: CheckResult, limit: int = SKIPPED_SHOWN) -> list[str]:
+    """``  skipped PATH: REASON`` for the first skipped files, and how many more there were."""
+    lines = [f"  skipped {path}: {reason}\n" for path, reason in result.skipped[:limit]]
+    more = result.files_skipped - len(lines)
+    if more > 0:
+        lines.append(f"  ... and {more} more skipped (--format json names them)\n")
+    return lines
 
 
 class _Spool:
@@ -263,6 +277,8 @@ class JSONReporter(_SpooledDocument):
                 "payloads_checked": result.payloads_checked,
                 "call_sites": result.call_sites,
                 "unreadable": list(result.unreadable),
+                # Added within version 1: what was not checked, and why.
+                "skipped": [{"path": path, "reason": reason} for path, reason in result.skipped],
             },
             "findings": findings,
         }

@@ -46,6 +46,9 @@ class Finding:
         )
 
 
+#: Skipped files named in a result (and its reports); past this they are only counted.
+MAX_SKIPPED_KEPT = 10_000
+
 #: Receives findings as the checker finds them: one sorted batch at a time (see ``CheckResult``).
 FindingSink = Callable[[list[Finding]], None]
 
@@ -65,13 +68,21 @@ class CheckResult:
     files_checked: int = 0
     payloads_checked: int = 0
     call_sites: int = 0
-    #: Files met while walking directories that do not look like payloads.
+    #: Files not checked because they are not ours (not payloads, FIFOs, empty): counted ...
     files_skipped: int = 0
+    #: ... and named with the reason, (path, reason), the first ``MAX_SKIPPED_KEPT`` of them.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     #: Paths that could not be read (missing, unreadable): the run exits 2.
     unreadable: list[str] = field(default_factory=list)
     sink: FindingSink | None = field(default=None, repr=False, compare=False)
     _pending: list[Finding] = field(default_factory=list, init=False, repr=False, compare=False)
     _streamed: Counter[str] = field(default_factory=Counter, init=False, repr=False, compare=False)
+
+    def skip(self, path: str, reason: str) -> None:
+        """Count a file that was not checked, and keep why (memory is bounded: see the limit)."""
+        self.files_skipped += 1
+        if len(self.skipped) < MAX_SKIPPED_KEPT:
+            self.skipped.append((path, reason))
 
     def add(self, finding: Finding) -> None:
         if self.sink is None:

@@ -2,11 +2,19 @@
 
 ::
 
-    python -m legacy_stt.testing [--host H] [--port P] [--job-duration S] [--vocabulary V]
+    python -m legacy_stt.testing [--host H] [--port P] [--api-key KEY] [--job-duration S]
+                                 [--vocabulary V] [--fault ROUTE:KIND[:VALUE][*TIMES]]...
 
 It prints one line, ``emulator listening on http://HOST:PORT``, and serves
 until interrupted (Ctrl-C, SIGINT or SIGTERM), then stops and exits 0.
 ``--port 0`` (the default) picks a free port: read it from that line.
+
+A fault, scripted for the next requests to a route (``create``, ``poll``,
+``legacy``): ``create:503`` (a status), ``poll:429:2`` (a 429 with
+``Retry-After: 2``), ``create:reset``, ``create:drop-after``, ``poll:delay:1.5``,
+``poll:drip:0.5`` and ``poll:drip-headers:0.5`` (a byte, or a header line,
+every 0.5 s), ``poll:huge:1073741824`` (a 1 GiB answer); ``*N`` repeats it
+for the next N requests (``poll:503*10``).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .emulator import VOCABULARIES, Emulator
+from .emulator import FAULT_KINDS, ROUTES, VOCABULARIES, Emulator
 
 
 def _positive_seconds(text: str) -> float:
@@ -33,6 +41,39 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+_KINDS_WITH_SECONDS = ("delay", "drip", "drip-headers")
+
+
+def _fault(text: str) -> dict[str, Any]:
+    """``ROUTE:KIND[:VALUE][*TIMES]`` as the keyword arguments of ``Emulator.inject``."""
+    spec, _, times = text.partition("*")
+    route, _, rest = spec.partition(":")
+    kind, _, value = rest.partition(":")
+    if route not in ROUTES or not kind:
+        raise argparse.ArgumentTypeError(
+            f"not a fault: {text!r} (ROUTE:KIND[:VALUE][*TIMES], ROUTE one of {', '.join(ROUTES)})"
+        )
+    try:
+        fault: dict[str, Any] = {"route": route, "times": int(times) if times else 1}
+        if kind.isdigit():
+            fault["status"] = int(kind)
+            if value:
+                fault["headers"] = {"Retry-After": value}
+        elif kind in _KINDS_WITH_SECONDS:
+            fault.update(kind=kind, delay=float(value or 1.0))
+        elif kind == "huge":
+            fault.update(kind=kind, size=int(value or 1024**3))
+        elif kind in FAULT_KINDS:
+            fault["kind"] = kind
+        else:
+            raise ValueError(kind)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a fault: {text!r} (kinds: a status, {', '.join(FAULT_KINDS[1:])})"
+        ) from None
+    return fault
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m legacy_stt.testing",
@@ -41,6 +82,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=0, help="port to listen on (0, the default: any free port)"
+    )
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="the only key accepted (default: any bearer key); it is a test key, not a secret",
+    )
+    parser.add_argument(
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="ROUTE:KIND[:VALUE][*TIMES]",
+        help="script a fault (repeatable): create:503, poll:429:2, create:reset, poll:drip:0.5, "
+        "poll:huge:1073741824, poll:503*10, ...",
     )
     parser.add_argument(
         "--job-duration",
@@ -94,7 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         job_duration=args.job_duration,
         vocabulary=args.vocabulary,
+        api_key=args.api_key,
     )
+    for fault in args.fault:
+        emulator.inject(fault.pop("route"), **fault)
     try:
         try:
             emulator.start()

@@ -4,7 +4,9 @@ It is a real HTTP server (started in a background thread) that follows the
 published description: it checks create bodies against the target model's
 create schema and answers 400 for a parameter the model does not take,
 answers polls in either status vocabulary, returns results in each model
-family's shape, forgets results after their retention time, and serves the
+family's shape (MAI-Transcribe's create answers and results as its page
+shows them: an id that is not a UUID, beside a status; the text with
+seconds and cost), forgets results after their retention time, and serves the
 deprecated one-call endpoint (``/v1/stt`` and the unversioned ``/stt``),
 which -- like the real one -- gives up on audio that takes too long.
 
@@ -32,6 +34,7 @@ import contextlib
 import json
 import logging
 import re
+import secrets
 import socket
 import ssl
 import threading
@@ -41,6 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from ..exceptions import RequestRejected
 from ..forms import (
@@ -190,7 +194,16 @@ def _family_of_schema(schema: str) -> str:
         return "deepgram"
     if schema == "create-aai":
         return "assemblyai"
+    if schema == "create-mai-transcribe":
+        return "mai"
     return "openai"
+
+
+def _new_generation_id(schema: str) -> str:
+    if schema == "create-mai-transcribe":
+        # The MAI-Transcribe page shows an id that is not a UUID; clients must not expect one.
+        return f"mai-{secrets.token_hex(12)}"
+    return str(uuid.uuid4())
 
 
 @dataclass
@@ -498,7 +511,7 @@ class Emulator:
         else:
             facts = recognizer.audio_facts(audio=audio_bytes, url=params.get("url"))
         job = Job(
-            generation_id=str(uuid.uuid4()),
+            generation_id=_new_generation_id(schema_name),
             model=model,
             schema=schema_name,
             params={k: v for k, v in params.items() if k != upload_field},
@@ -538,6 +551,10 @@ class Emulator:
                 )
             elif family == "assemblyai":
                 job.result = recognizer.assemblyai_result(
+                    job.generation_id, job.model, job.params, job.facts
+                )
+            elif family == "mai":
+                job.result = recognizer.mai_result(
                     job.generation_id, job.model, job.params, job.facts
                 )
             else:
@@ -815,7 +832,8 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "poll":
             match = _POLL_PATH.match(path)
             assert match is not None
-            answer, headers = emulator._poll(match.group(1))
+            # the client quotes the id into the path; an id need not be a UUID
+            answer, headers = emulator._poll(unquote(match.group(1)))
             return 200, answer, headers
         return self._legacy(body, record)
 
@@ -828,7 +846,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         params, upload, json_body = self._parse(body, record, properties_of_model)
         job = emulator._create(params, upload, json_body=json_body)
-        return emulator.create_status, {"generation_id": job.generation_id}, {}
+        answer: dict[str, Any] = {"generation_id": job.generation_id}
+        if _family_of_schema(job.schema) == "mai":
+            # as on the MAI-Transcribe page: the job's status beside its id
+            answer["status"] = emulator._words()["pending"]
+        return emulator.create_status, answer, {}
 
     def _legacy(self, body: _Body, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
         from ..validation import legacy_families

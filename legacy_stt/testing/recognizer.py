@@ -29,6 +29,7 @@ __all__ = [
     "deepgram_result",
     "assemblyai_result",
     "openai_result",
+    "mai_result",
 ]
 
 # Written for the emulator: plain sentences of varied length.
@@ -404,4 +405,20 @@ def openai_result(
             "output_tokens": output_tokens,
             "total_tokens": audio_tokens + text_tokens + output_tokens,
         },
+    }
+
+
+#: What the emulator charges MAI-Transcribe jobs, per second of audio (made up: the form matters).
+MAI_COST_PER_SECOND = 0.0001
+
+
+def mai_result(
+    generation_id: str, model: str, params: Mapping[str, Any], facts: AudioFacts
+) -> dict[str, Any]:
+    """A MAI-Transcribe transcription as its page shows one: the text, the seconds billed and the cost."""
+    sentences = compose(facts, 0)
+    seconds = facts.duration
+    return {
+        "text": " ".join(sentence.text(True) for sentence in sentences),
+        "usage": {"seconds": seconds, "cost": round(seconds * MAI_COST_PER_SECOND, 6)},
     }
