@@ -45,6 +45,7 @@ __all__ = [
     "MISSING_KEY_HINT",
     "INSECURE_HTTP_HINT",
     "RAW_RESULT_HINT",
+    "MAX_ANSWER_HINT",
 ]
 
 
@@ -96,6 +97,8 @@ MISSING_KEY_HINT = "pass api_key=... to the client or set the AIML_API_KEY envir
 INSECURE_HTTP_HINT = "pass allow_insecure_http=True"
 #: How a Python caller asks for the model's own result.
 RAW_RESULT_HINT = "with raw=True"
+#: How a Python caller reads larger answers.
+MAX_ANSWER_HINT = "with a larger Client(max_answer_size=...)"
 
 
 def with_job(error: LegacySTTError, generation_id: str) -> LegacySTTError:

@@ -37,6 +37,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._text import printable
 from .exceptions import (
+    MAX_ANSWER_HINT,
     APIError,
     AuthenticationError,
     DeadlineExceeded,
@@ -256,31 +257,42 @@ class Service:
                 location=shown,
                 **common,
             )
+        # A job exists: whatever went wrong with this request, it is picked up by its id, never
+        # by sending the create again (a second job, billed again).
+        pick_up = (
+            f". The job is not lost: call {resume_hint(generation_id)} to pick it up again "
+            "within the hour"
+            if generation_id is not None
+            else ""
+        )
         if status in (401, 403):
             return AuthenticationError(
                 f"{action} was refused (HTTP {status}){detail}. Check the API key (AIML_API_KEY) "
-                "and its permissions",
+                f"and its permissions{pick_up}",
                 **common,
             )
         if status in (429, 503):
             retry_after = retry_after_from_headers(answer.headers)
+            later = "later" if pick_up else "again later"
             if retry_after is None:
                 wait = ""
             elif self.retry.retry_after_too_long(retry_after):
                 wait = (
                     f"; the service asks to wait {retry_after:g} s, longer than this client waits "
-                    f"by itself (retry_after_max={self.retry.retry_after_max:g} s): try again later"
+                    f"by itself ({self.retry.retry_after_max:g} s)"
+                    + ("" if pick_up else f": try {later}")
                 )
             else:
                 wait = f"; the service asks to wait {retry_after:g} s"
             if status == 429:
                 return RateLimitError(
-                    f"{action} was rate limited (HTTP 429){tried}{detail}{wait}",
+                    f"{action} was rate limited (HTTP 429){tried}{detail}{wait}{pick_up}",
                     retry_after=retry_after,
                     **common,
                 )
             return APIError(
-                f"{action} failed: the service is unavailable (HTTP 503){tried}{detail}{wait}",
+                f"{action} failed: the service is unavailable (HTTP 503){tried}{detail}{wait}"
+                f"{pick_up}",
                 **common,
             )
         if status == 404 and generation_id is not None:
@@ -294,11 +306,8 @@ class Service:
                 f". The base URL ends in /v1 ({self.shown_url}), and legacy-stt adds /v1/stt/create "
                 "itself: drop the /v1 from the base URL"
             )
-        elif generation_id is not None and status >= 500:
-            next_step = (
-                f". The job is not lost: call {resume_hint(generation_id)} to try again "
-                "within the hour"
-            )
+        elif generation_id is not None:
+            next_step = pick_up
         elif creating and may_exist:
             next_step = (
                 ". The service may have made the job (and may bill it): check your usage "
@@ -578,8 +587,7 @@ def read_poll_answer(
     if answer.defect == "too-large":
         raise UnexpectedAnswer(
             f"polling job {printable(generation_id)}: the answer is larger than the {_size(limit)} "
-            f"legacy-stt reads (max_answer_size).{again}, with a larger max_answer_size if the "
-            "result is really that big",
+            f"legacy-stt reads.{again}, {MAX_ANSWER_HINT} if the result is really that big",
             reason="too-large",
             **common,
         )

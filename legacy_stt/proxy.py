@@ -68,7 +68,14 @@ from requests.structures import CaseInsensitiveDict
 
 from ._text import ascii_escaped
 from ._version import __version__
-from .exceptions import ConfigurationError, RequestRejected, resume_hint
+from .exceptions import (
+    MAX_ANSWER_HINT,
+    MISSING_KEY_HINT,
+    RAW_RESULT_HINT,
+    ConfigurationError,
+    RequestRejected,
+    resume_hint,
+)
 from .legacy_endpoint import (
     DEFAULT_MAX_BODY_SIZE,
     LegacyEndpoint,
@@ -803,12 +810,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self._record.notices = len(reply.notices)
         content = reply.content
         body = reply.body
-        if reply.generation_id and isinstance(body, dict) and isinstance(body.get("message"), str):
-            # The proxy's callers are not Python: their next step is an HTTP request.
-            advice = f"GET /v1/stt/{reply.generation_id} (on this proxy or the service)"
-            message = body["message"].replace(resume_hint(reply.generation_id), advice)
+        if isinstance(body, dict) and isinstance(body.get("message"), str):
             content = json.dumps(
-                {**body, "message": message.replace("call GET", "send GET")}
+                {**body, "message": _for_http_callers(body["message"], reply.generation_id)}
             ).encode()
         self._send_json(reply.status, content, headers)
 
@@ -983,6 +987,24 @@ class _RequestRecord:
         self.notices = 0
         self.note = ""
         self.response_started = False
+
+
+def _for_http_callers(message: str, generation_id: str | None) -> str:
+    """A message's advice said for the proxy's callers, who are not Python: HTTP requests.
+
+    ``GET /v1/stt/{id}`` through this proxy is forwarded to the service,
+    which answers with the job's result as the service has it.
+    """
+    if generation_id:
+        message = message.replace(
+            f"call {resume_hint(generation_id)}",
+            f"send GET /v1/stt/{generation_id} (through this proxy or to the service)",
+        )
+    return (
+        message.replace(f" again, {RAW_RESULT_HINT}", " (it answers as the service sent it)")
+        .replace(f", {MAX_ANSWER_HINT} if the result is really that big", "")
+        .replace(MISSING_KEY_HINT, "send the header `Authorization: Bearer <key>`")
+    )
 
 
 def _empty_bearer(header: str) -> bool:

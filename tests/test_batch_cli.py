@@ -346,10 +346,10 @@ def test_the_progress_bar_fits_the_terminal(columns: int, bar: int, kept: list[s
         filled = bar * 6017 // 12345
         assert line.startswith(f"[{'#' * filled}{'.' * (bar - filled)}] "), line
     else:
-        assert line.startswith("6017/12345 done"), line
+        assert line.startswith("6000/12345 done"), line
     shown = [field for field in ("done", "failed", "in flight", "/s", "ETA") if field in line]
     assert shown == kept, line
-    assert "6017/12345 done" in line
+    assert "6000/12345 done" in line  # successes, as the summary counts them
 
 
 def test_the_progress_bar_is_as_wide_as_the_stream_says(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -192,3 +192,71 @@ def test_an_empty_bearer_key_through_the_proxy_says_what_is_wrong(stt_emulator: 
         )
     assert answer.status_code == 401
     assert "empty" in answer.json()["message"] and "AIML_API_KEY" in answer.json()["message"]
+
+
+# -- what a review of the above found ------------------------------------------------------------
+
+
+def test_a_rate_limited_poll_says_how_to_pick_the_job_up(stt_emulator: Emulator) -> None:
+    # A long Retry-After on a poll must not read as "try again later": that would be a new job.
+    stt_emulator.inject("poll", 429, headers={"Retry-After": "120"}, times=1000)
+    done = _run("transcribe", PAYLOAD_FILE, "--base-url", stt_emulator.url)
+    [job] = stt_emulator.jobs
+    assert done.returncode == 1
+    assert f"legacy-stt result {job} --base-url {stt_emulator.url}" in done.stderr
+    assert "try again later" not in done.stderr and "retry_after_max" not in done.stderr
+
+
+def test_an_unavailable_poll_through_the_proxy_says_how_to_pick_the_job_up(
+    stt_emulator: Emulator,
+) -> None:
+    stt_emulator.inject("poll", 503, times=1000)
+    with legacy_stt.CompatibilityProxy(port=0, upstream=stt_emulator.url, retry=0) as proxy:
+        answer = requests.post(
+            proxy.url + "/v1/stt",
+            headers={"Authorization": f"Bearer {SECRET_KEY}"},
+            json=json.loads(Path(PAYLOAD_FILE).read_text()),
+        )
+    [job] = stt_emulator.jobs
+    assert answer.json()["generation_id"] == job
+    assert f"GET /v1/stt/{job}" in answer.json()["message"]
+
+
+def test_the_resume_command_names_the_service_it_ran_on(stt_emulator: Emulator) -> None:
+    stt_emulator.job_duration = 30.0
+    done = _run("transcribe", PAYLOAD_FILE, "--base-url", stt_emulator.url, "--poll-timeout", "0.5")
+    [job] = stt_emulator.jobs
+    assert f"legacy-stt result {job} --base-url {stt_emulator.url}" in done.stderr
+
+
+def test_the_emulator_does_not_promise_a_job_that_ends_with_it() -> None:
+    done = _run("transcribe", PAYLOAD_FILE, "--emulator", "--poll-timeout", "0.01", key=None)
+    assert done.returncode == 1
+    assert "legacy-stt result" not in done.stderr and "emulator" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["transcribe", PAYLOAD_FILE, "--emulator", "--journal", ""],
+        ["transcribe", PAYLOAD_FILE, "--emulator", "--out", ""],
+        ["result", " ", "--base-url", "http://127.0.0.1:9"],
+        ["transcribe", PAYLOAD_FILE, "--emulator", "--model", "#g1_nova-2-general"],
+        ["result", "job-1", "--model", "nova3", "--base-url", "http://127.0.0.1:9"],
+    ],
+)
+def test_usage_errors_are_usage_errors_before_anything_is_sent(argv: list[str]) -> None:
+    done = _run(*argv)
+    assert done.returncode == 2, done.stderr
+    assert "a bug" not in done.stderr and "Traceback" not in done.stderr
+    assert "refused" not in done.stderr  # nothing was tried: port 9 would refuse
+
+
+def test_the_standalone_emulator_refuses_a_port_out_of_range() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "legacy_stt.testing", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr

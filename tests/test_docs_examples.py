@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,10 @@ LANGUAGES = {"sh": "sh", "bash": "sh", "python": "python"}
 SERVICE = "https://api.aimlapi.com"
 DOCS_KEY = "docs-example-key-0123456789"
 
-_FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```", re.M | re.S)
+# A fence may be indented (inside a list item); its body is dedented by as much.
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S
+)
 _DIRECTIVE = re.compile(r"<!--\s*docs-example:\s*(?P<what>.*?)\s*-->")
 _CI = re.compile(r"<!--\s*ci-command:\s*(?P<name>[\w-]+)\s*-->")
 
@@ -94,7 +98,8 @@ def _examples() -> Iterator[Example]:
             elif found := _CI.search(last):
                 directive = f"skip: one of the two CI commands, run as written by .ci/run ({found.group('name')})"
             line = text[: match.start()].count("\n") + 1
-            yield Example(document, line, language, match.group("body"), directive)
+            body = textwrap.dedent(match.group("body"))
+            yield Example(document, line, language, body, directive)
 
 
 EXAMPLES_IN_DOCS = tuple(_examples())

@@ -15,7 +15,7 @@ import logging
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 from .. import __version__
@@ -32,6 +32,7 @@ from ._common import (
     log_to,
     one_line,
     print_error,
+    resume_command,
     unencodable_escaped,
     warnings_to,
 )
@@ -143,6 +144,16 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resume(args: argparse.Namespace) -> Callable[[str], str]:
+    """How this command's user picks a job up: on the same service, or not at all (the emulator)."""
+    if getattr(args, "emulator", False):
+        return lambda generation_id: (
+            f"`{PROG} transcribe ... --emulator` again (this command's emulator stopped with it, "
+            f"and job {generation_id} with it)"
+        )
+    return resume_command(base_url=getattr(args, "base_url", None))
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C, with what the user needs to know about the job it left behind."""
 
@@ -154,7 +165,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds; got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0; got {text!r}")
     return value
 
 
@@ -287,6 +298,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             _check_audio_path(args.audio)
             # Read exactly as a batch reads its inputs: a payload file, `-`, or an audio file.
             item = single_input(args.payload, model=args.model, audio=args.audio)
+            if args.model is not None and item.audio is None:
+                raise UsageError(
+                    "--model names the model of audio files; a payload names its own (its "
+                    "`model` member): drop --model, or use --target to run it on another model"
+                )
             with _client(args) as client:
                 try:
                     generation_id = client.submit(item.payload, item.audio)
@@ -305,7 +321,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                         ) from None
                     raise Interrupted(
                         f"interrupted; job {printable(generation_id)} goes on: fetch its result with "
-                        f"`{PROG} result {printable(generation_id)}` within the hour (not "
+                        f"{_resume(args)(printable(generation_id))} within the hour (not "
                         "`transcribe` again, which would pay for a second job)"
                     ) from None
                 _print_json(body, out)
@@ -316,6 +332,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             raise
         return EXIT_OK
     if args.command == "result":
+        if not args.generation_id.strip():
+            raise UsageError("GENERATION_ID is empty: give the id a create answered with")
+        if args.model is not None:
+            from ..registry import default_registry
+
+            try:
+                default_registry.adapter_for_target(args.model)
+            except PayloadError as error:  # before any request: its answer could not be read
+                raise UsageError(f"--model: {error.problems[0].message}") from None
         with _client(args) as client:
             body = client.result(args.generation_id, wait=not args.no_wait, model=args.model)
         if body is None:
@@ -343,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(str(error), err)
         return EXIT_USAGE
     except LegacySTTError as error:
-        print_error(one_line(error), err)
+        print_error(one_line(error, _resume(args)), err)
         return EXIT_FAILED
     except KeyboardInterrupt as interrupted:
         print_error(str(interrupted) or "interrupted", err)

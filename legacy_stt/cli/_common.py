@@ -6,12 +6,13 @@ import contextlib
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from .._text import printable
 from ..exceptions import (
     INSECURE_HTTP_HINT,
+    MAX_ANSWER_HINT,
     MISSING_KEY_HINT,
     RAW_RESULT_HINT,
     PayloadError,
@@ -62,7 +63,8 @@ def print_error(message: str, stream: TextIO) -> None:
     print(f"{PROG}: error: {printable(message)}", file=stream)
 
 
-def one_line(error: BaseException) -> str:
+def one_line(error: BaseException, resume: Callable[[str], str] | None = None) -> str:
+    """``error`` as one line for the terminal; ``resume(id)`` says how a job is picked up here."""
     if isinstance(error, PayloadError):
         problems = [
             problem.message
@@ -77,22 +79,38 @@ def one_line(error: BaseException) -> str:
         )
         source = getattr(error, "source", None)
         return printable(f"{source}: {text}" if source else text)
-    return printable(" ".join(for_the_command_line(error).split()))
+    return printable(" ".join(for_the_command_line(error, resume).split()))
 
 
-def for_the_command_line(error: BaseException) -> str:
-    """``error``'s message, its advice said the command line's way (not the Python API's)."""
+def resume_command(*, base_url: str | None = None) -> Callable[[str], str]:
+    """How a job is picked up from the command line: ``legacy-stt result ID`` (on the same service)."""
+    from ..protocol import display_url
+
+    where = f" --base-url {display_url(base_url)}" if base_url else ""
+    return lambda generation_id: f"`{PROG} result {generation_id}{where}`"
+
+
+def for_the_command_line(
+    error: BaseException, resume: Callable[[str], str] | None = None
+) -> str:
+    """``error``'s message, its advice said the command line's way (not the Python API's).
+
+    ``resume(id)`` is the command that picks a job up (``legacy-stt result
+    ID``, by default).
+    """
     text = str(error)
     generation_id = getattr(error, "generation_id", None)
     if isinstance(generation_id, str):
-        text = text.replace(resume_hint(generation_id), f"`{PROG} result {generation_id}`")
-        text = text.replace("call `", "run `")
+        text = text.replace(
+            f"call {resume_hint(generation_id)}", f"run {(resume or resume_command())(generation_id)}"
+        )
     return (
         text.replace(
             MISSING_KEY_HINT, "set the AIML_API_KEY environment variable (or try --emulator)"
         )
         .replace(INSECURE_HTTP_HINT, "pass --allow-insecure-http")
         .replace(RAW_RESULT_HINT, "with --raw")
+        .replace(f", {MAX_ANSWER_HINT} if the result is really that big", "")
     )
 
 

@@ -286,7 +286,7 @@ class Progress:
             left = self.total - finished
             eta = _duration(left / rate) if rate > 0 and left > 0 else ("0s" if left <= 0 else "?")
             fields = [
-                f"{finished}/{self.total} done",
+                f"{self.done}/{self.total} done",  # as the summary counts: failures apart
                 f"{self.failed} failed",
                 f"{self.in_flight} in flight",
                 f"{rate:.1f}/s",
@@ -404,6 +404,9 @@ def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int
             "a batch needs somewhere to put its results: --out DIR (the journal goes there too) "
             "or --journal FILE"
         )
+    for flag, value in (("--out", args.out), ("--journal", args.journal)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{flag} needs a path; got an empty one")
     check_model(args.model)
     out_dir = Path(args.out) if args.out is not None else None
     journal_path = (
@@ -480,7 +483,10 @@ def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
 
 def _failure(outcome: Any) -> str:
     """What became of a failed input, naming its job if one exists (``legacy-stt result ID``)."""
-    message = one_line(outcome.error)
+    # A job of a batch is picked up by running the batch again: its journal knows the job.
+    message = one_line(
+        outcome.error, lambda generation_id: "the same command again (its journal has the job)"
+    )
     message = message.removeprefix(f"{outcome.name}: ")  # the line names the input already
     generation_id = outcome.generation_id or getattr(outcome.error, "generation_id", None)
     if generation_id and generation_id not in message:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError, log_to
+from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError, for_the_command_line, log_to
 
 __all__ = ["add_serve_parser", "parse_size", "run_serve"]
 
@@ -239,7 +239,7 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
                 **options,
             )
         except ConfigurationError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(for_the_command_line(error)) from None
         try:
             # The handlers are restored before stopping: a second Ctrl-C then interrupts a
             # stop that waits on slow requests.

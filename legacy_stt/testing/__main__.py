@@ -44,6 +44,16 @@ def _positive_seconds(text: str) -> float:
 _KINDS_WITH_SECONDS = ("delay", "drip", "drip-headers")
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 0 to 65535; got {port}")
+    return port
+
+
 def _fault(text: str) -> dict[str, Any]:
     """``ROUTE:KIND[:VALUE][*TIMES]`` as the keyword arguments of ``Emulator.inject``."""
     spec, _, times = text.partition("*")
@@ -55,6 +65,8 @@ def _fault(text: str) -> dict[str, Any]:
         )
     try:
         fault: dict[str, Any] = {"route": route, "times": int(times) if times else 1}
+        if fault["times"] < 1:
+            raise ValueError(times)
         if kind.isdigit():
             fault["status"] = int(kind)
             if value:
@@ -81,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=0, help="port to listen on (0, the default: any free port)"
+        "--port", type=_port, default=0, help="port to listen on (0, the default: any free port)"
     )
     parser.add_argument(
         "--api-key",
