@@ -56,6 +56,15 @@ class Stats:
         }
 
 
+# Every tool may cache its bytecode, as it does on a user's machine: with PYTHONDONTWRITEBYTECODE
+# set (some CI images and sandboxes set it), a package installed in editable mode would compile
+# its modules from source in every timed process while one installed by pip has its caches.
+# The warm-up run writes them, for every tool alike.
+_TIMED_ENVIRONMENT = {
+    name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
+}
+
+
 def run_timed(
     commands: Sequence[Sequence[str]],
     *,
@@ -74,6 +83,7 @@ def run_timed(
         completed = subprocess.run(
             list(command),
             cwd=cwd,
+            env=_TIMED_ENVIRONMENT,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -14,47 +14,23 @@ emulator to test against.
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .adapters import ModelAdapter, ParameterRule
-from .deprecations import (
-    ConflictingParameterWarning,
-    DroppedParameterWarning,
-    LegacySTTWarning,
-    ParameterWarning,
-    PluginWarning,
-    RemovedInLegacySTT2Warning,
-    RenamedParameterWarning,
-    UnknownParameterWarning,
-    UnknownStatusWarning,
-)
-from .exceptions import (
-    APIError,
-    AuthenticationError,
-    BatchStopped,
-    ConfigurationError,
-    DeadlineExceeded,
-    JobMayExist,
-    JournalError,
-    LegacySTTError,
-    PayloadError,
-    PollTimeout,
-    Problem,
-    RateLimitError,
-    RedirectRefused,
-    ResultExpired,
-    ResultWriteError,
-    ServiceUnreachable,
-    TranscriptionFailed,
-    UnexpectedAnswer,
-)
-from .polling import PollPolicy
-from .registry import get_adapter, register_adapter
-from .retries import RetryPolicy
-from .validation import validate
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .adapters import ModelAdapter, ParameterRule
     from .api import stt
     from .batch import BatchInput, BatchOutcome
     from .client import Client
+    from .deprecations import (
+        ConflictingParameterWarning,
+        DroppedParameterWarning,
+        LegacySTTWarning,
+        ParameterWarning,
+        PluginWarning,
+        RemovedInLegacySTT2Warning,
+        RenamedParameterWarning,
+        UnknownParameterWarning,
+        UnknownStatusWarning,
+    )
     from .dropin import (
         LegacyCallConnectionError,
         LegacyCallTimeout,
@@ -63,33 +39,129 @@ if TYPE_CHECKING:  # pragma: no cover
         patch_requests,
         unpatch_requests,
     )
+    from .exceptions import (
+        APIError,
+        AuthenticationError,
+        BatchStopped,
+        ConfigurationError,
+        DeadlineExceeded,
+        JobMayExist,
+        JournalError,
+        LegacySTTError,
+        PayloadError,
+        PollTimeout,
+        Problem,
+        RateLimitError,
+        RedirectRefused,
+        ResultExpired,
+        ResultWriteError,
+        ServiceUnreachable,
+        TranscriptionFailed,
+        UnexpectedAnswer,
+    )
+    from .polling import PollPolicy
     from .proxy import CompatibilityProxy
+    from .registry import get_adapter, register_adapter
+    from .retries import RetryPolicy
+    from .validation import validate
 
-# The client needs `requests` (about 0.1 s to import); `legacy-stt check` and
-# `validate` do not, so the client side is imported on first use.
+# Every public name is imported on first use (PEP 562): `legacy-stt check` needs neither the
+# client side (`requests` alone costs about 0.1 s) nor polling and retries, and a process that
+# checks a single payload file pays for each module it imports.
 _LAZY = {
-    "Client": ".client",
+    **dict.fromkeys(("ModelAdapter", "ParameterRule"), ".adapters"),
     "stt": ".api",
-    "BatchInput": ".batch",
-    "BatchOutcome": ".batch",
-    "LegacyTransport": ".dropin",
-    "RequestsPatch": ".dropin",
-    "patch_requests": ".dropin",
-    "unpatch_requests": ".dropin",
-    "LegacyCallConnectionError": ".dropin",
-    "LegacyCallTimeout": ".dropin",
+    **dict.fromkeys(("BatchInput", "BatchOutcome"), ".batch"),
+    "Client": ".client",
+    **dict.fromkeys(
+        (
+            "LegacySTTWarning",
+            "ParameterWarning",
+            "UnknownParameterWarning",
+            "DroppedParameterWarning",
+            "ConflictingParameterWarning",
+            "RenamedParameterWarning",
+            "UnknownStatusWarning",
+            "PluginWarning",
+            "RemovedInLegacySTT2Warning",
+        ),
+        ".deprecations",
+    ),
+    **dict.fromkeys(
+        (
+            "LegacyTransport",
+            "RequestsPatch",
+            "patch_requests",
+            "unpatch_requests",
+            "LegacyCallConnectionError",
+            "LegacyCallTimeout",
+        ),
+        ".dropin",
+    ),
+    **dict.fromkeys(
+        (
+            "LegacySTTError",
+            "PayloadError",
+            "Problem",
+            "ConfigurationError",
+            "ServiceUnreachable",
+            "JobMayExist",
+            "APIError",
+            "AuthenticationError",
+            "RateLimitError",
+            "ResultExpired",
+            "TranscriptionFailed",
+            "PollTimeout",
+            "DeadlineExceeded",
+            "UnexpectedAnswer",
+            "RedirectRefused",
+            "BatchStopped",
+            "JournalError",
+            "ResultWriteError",
+        ),
+        ".exceptions",
+    ),
+    "PollPolicy": ".polling",
     "CompatibilityProxy": ".proxy",
+    **dict.fromkeys(("get_adapter", "register_adapter"), ".registry"),
+    "RetryPolicy": ".retries",
+    "validate": ".validation",
 }
+
+# Submodules that importing the package used to import, so that `legacy_stt.polling.X` after a
+# plain `import legacy_stt` keeps working.
+_SUBMODULES = frozenset(
+    {
+        "_text",
+        "adapters",
+        "deprecations",
+        "exceptions",
+        "polling",
+        "registry",
+        "retries",
+        "schema",
+        "steps",
+        "uploads",
+        "validation",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value  # later lookups skip this hook
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

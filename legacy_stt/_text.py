@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,8 +27,17 @@ def _closest(word: str, pool: tuple[str, ...], cutoff: float) -> str | None:
     for candidate in pool:
         if folded(candidate) == folded(word) and candidate != word:
             return candidate
-    matches = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+    matches = _close_matches(word, pool, cutoff)
     return matches[0] if matches else None
+
+
+def _close_matches(word: str, possibilities: Sequence[str], cutoff: float) -> list[str]:
+    """The closest of ``possibilities`` to ``word``, if close enough (a list of at most one)."""
+    # Imported when a suggestion is looked for: a run with nothing to suggest does not pay for
+    # difflib (and heapq), and `legacy-stt check` on a single valid file starts sooner.
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=1, cutoff=cutoff)
 
 
 def format_choices(choices: Sequence[str], limit: int = 20) -> str:
@@ -191,7 +199,7 @@ def _same_variant(name: _ModelName, candidates: list[_ModelName]) -> tuple[list[
         fewest = min(len(c.words) for c in wider)
         return [c for c in wider if len(c.words) == fewest], False
     variants = list(dict.fromkeys(candidate.variant for candidate in candidates))
-    close = difflib.get_close_matches(name.variant, variants, n=1, cutoff=_TYPO_CUTOFF)
+    close = _close_matches(name.variant, variants, _TYPO_CUTOFF)
     return [c for c in candidates if close and c.variant == close[0]], False
 
 
@@ -223,16 +231,25 @@ def suggest_model_id(
     when ``written`` belongs to no known family: unrelated text gets no
     suggestion rather than a wrong one.
     """
+    # Linting a corpus meets the same wrong id in many files: each answer is worked out once.
+    pairs = tuple((alias, (model, reason)) for alias, (model, reason) in (aliases or {}).items())
+    return _suggest_model_id(written, tuple(known), pairs)
+
+
+@functools.lru_cache(maxsize=256)
+def _suggest_model_id(
+    written: str, known: tuple[str, ...], aliases: tuple[tuple[str, tuple[str, str]], ...]
+) -> ModelSuggestion | None:
     name = _parse_model_id(written)
     pool = [_parse_model_id(model) for model in dict.fromkeys(known)]
-    for alias, (model, reason) in (aliases or {}).items():
+    for alias, (model, reason) in aliases:
         if name.stem and model in known and _parse_model_id(alias).key == name.key:
             return ModelSuggestion(model, certain=True, reason=reason)
     family = [candidate for candidate in pool if name.stem and candidate.stem == name.stem]
     label = name.stem
     if not family and name.stem:
         stems = list(dict.fromkeys(candidate.stem for candidate in pool if candidate.stem))
-        close = difflib.get_close_matches(name.stem, stems, n=1, cutoff=_TYPO_CUTOFF)
+        close = _close_matches(name.stem, stems, _TYPO_CUTOFF)
         if close:
             label = close[0]
             family = [candidate for candidate in pool if candidate.stem == label]
@@ -242,7 +259,7 @@ def suggest_model_id(
         family = [candidate for candidate in pool if candidate.vendor == name.vendor]
         names = [" ".join((c.stem, *c.numbers, *c.words)) for c in family]
         written_name = " ".join((name.stem, *name.numbers, *name.words))
-        close = difflib.get_close_matches(written_name, names, n=1, cutoff=_TYPO_CUTOFF)
+        close = _close_matches(written_name, names, _TYPO_CUTOFF)
         if close:
             meant = family[names.index(close[0])]
             return ModelSuggestion(meant.text, reason=_spelling_reason(name, meant))

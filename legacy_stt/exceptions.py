@@ -46,6 +46,7 @@ __all__ = [
     "INSECURE_HTTP_HINT",
     "RAW_RESULT_HINT",
     "MAX_ANSWER_HINT",
+    "RETRY_AFTER_MAX_HINT",
 ]
 
 
@@ -99,6 +100,8 @@ INSECURE_HTTP_HINT = "pass allow_insecure_http=True"
 RAW_RESULT_HINT = "with raw=True"
 #: How a Python caller reads larger answers.
 MAX_ANSWER_HINT = "with a larger Client(max_answer_size=...)"
+#: How a Python caller waits out a longer Retry-After (the command line and the proxy have no such knob).
+RETRY_AFTER_MAX_HINT = "a RetryPolicy(retry_after_max=...) waits longer"
 
 
 def with_job(error: LegacySTTError, generation_id: str) -> LegacySTTError:

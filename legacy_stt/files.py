@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-__all__ = ["NotRegularFile", "TooLarge", "read_limited", "walk"]
+__all__ = ["DIRECTORY", "NotRegularFile", "TooLarge", "read_limited", "walk"]
 
 
 class TooLarge(OSError):
@@ -52,12 +52,15 @@ class NotRegularFile(OSError):
         super().__init__(f"{path} is {kind}, not a regular file")
 
 
+#: The ``kind`` of a ``NotRegularFile`` that is a directory.
+DIRECTORY = "a directory"
+
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
-    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISDIR, DIRECTORY),
 )
 
 

@@ -34,13 +34,14 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
-from .files import NotRegularFile, TooLarge, read_limited, walk
+from .files import DIRECTORY, NotRegularFile, TooLarge, read_limited, walk
 
 __all__ = [
     "DEFAULT_EXCLUDED_DIRS",
     "JSON_KINDS",
     "MAX_FILE_BYTES",
     "STDIN",
+    "STDIN_NAME",
     "Accepted",
     "Event",
     "InputProblem",
@@ -80,6 +81,8 @@ JSON_KINDS: Mapping[str, str] = {".json": "json", ".jsonl": "jsonl", ".ndjson": 
 
 #: The path that means standard input.
 STDIN = "-"
+#: How standard input is named in findings, messages and sources, by every command.
+STDIN_NAME = "<stdin>"
 
 #: Files (and standard input) larger than this are reported, not read: a JSON Lines log of
 #: this size holds some 300,000 payloads, and reading much more would hold hundreds of
@@ -226,6 +229,10 @@ class Payload(NamedTuple):
 Event = Union[Accepted, Payload, InputProblem, Skipped, OtherFile]
 
 
+class _IsADirectory(Exception):
+    """A path named on the command line is a directory: it is walked, not read."""
+
+
 class _TooDeep(ValueError):
     """JSON nested deeper than the parser can follow (``json`` raises ``RecursionError``)."""
 
@@ -248,12 +255,16 @@ def _parse(data: bytes | str) -> Any:
 
 
 def looks_like_payload(value: Any) -> bool:
-    """Whether a JSON value met in a directory walk is meant as legacy payload(s)."""
-    if isinstance(value, dict):
-        return "model" in value or "url" in value
-    if isinstance(value, list) and value:
-        return all(isinstance(item, dict) and "model" in item for item in value)
-    return False
+    """Whether a JSON value met in a directory walk is meant as legacy payload(s): an object
+    with a ``model`` or a ``url``, or a non-empty array of such objects."""
+    if isinstance(value, list):
+        return bool(value) and all(map(_one_payload, value))
+    return _one_payload(value)
+
+
+def _one_payload(value: Any) -> bool:
+    # The same rule for a file's one object and for each item of an array.
+    return isinstance(value, dict) and ("model" in value or "url" in value)
 
 
 class InputReader:
@@ -279,7 +290,7 @@ class InputReader:
         only_payloads: bool = False,
         limit: int = MAX_FILE_BYTES,
         stdin: Callable[[], bytes] | None = None,
-        stdin_name: str = "<stdin>",
+        stdin_name: str = STDIN_NAME,
         files_first: bool = False,
     ) -> None:
         self.kinds = dict(kinds)
@@ -310,10 +321,14 @@ class InputReader:
                 yield self._too_large(name)
                 return
             yield from self._document(name, data, explicit=True, kind="json", may_be_lines=True)
-        elif os.path.isdir(path):
-            yield from self._walk(os.path.normpath(path))
-        else:
-            yield from self._file(path, self._kind(path) or "json", named=True)
+            return
+        try:
+            # Opened as a file first: the open file's fstat tells a directory, so a file (the
+            # common case, thousands of them from a shell glob) costs no stat call of its own.
+            events = self._file(path, self._kind(path) or "json", named=True)
+        except _IsADirectory:
+            events = self._walk(os.path.normpath(path))
+        yield from events
 
     # -- files --------------------------------------------------------------
 
@@ -364,6 +379,8 @@ class InputReader:
         no generator), a generator for arrays and JSON Lines."""
         explicit = named and not self.only_payloads
         if kind in self.unread_kinds:
+            if named and os.path.isdir(path):
+                raise _IsADirectory(path)
             return (OtherFile(path, kind, None, explicit),)
         try:
             # A file met in a walk must be a regular file; one named on the command line may
@@ -378,11 +395,17 @@ class InputReader:
             return Accepted(path), self._too_large(path)
         except NotRegularFile as error:
             if named:
+                if error.kind == DIRECTORY:
+                    raise _IsADirectory(path) from None
                 return (_unreadable(path, error),)
             return (
                 Skipped(path, error.kind),
             )  # became a FIFO or a device since the walk listed it
         except OSError as error:
+            # A directory that cannot be opened like a file (on Windows; or one without read
+            # permission) is still walked: the walk reports what it cannot list.
+            if named and os.path.isdir(path):
+                raise _IsADirectory(path) from None
             return (_unreadable(path, error),)
         if kind == "json" or kind == "jsonl":
             return self._document(path, data, explicit=explicit, kind=kind)
@@ -487,7 +510,7 @@ class InputReader:
         looks = True
         for _, _, value in _array_items(text, start):
             count += 1
-            looks = looks and isinstance(value, dict) and "model" in value
+            looks = looks and _one_payload(value)
         if not explicit and not (looks and count):
             yield Skipped(path, NOT_A_PAYLOAD)
             return

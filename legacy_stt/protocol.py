@@ -38,6 +38,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from ._text import printable
 from .exceptions import (
     MAX_ANSWER_HINT,
+    RETRY_AFTER_MAX_HINT,
     APIError,
     AuthenticationError,
     DeadlineExceeded,
@@ -279,7 +280,7 @@ class Service:
             elif self.retry.retry_after_too_long(retry_after):
                 wait = (
                     f"; the service asks to wait {retry_after:g} s, longer than this client waits "
-                    f"by itself ({self.retry.retry_after_max:g} s)"
+                    f"by itself ({self.retry.retry_after_max:g} s; {RETRY_AFTER_MAX_HINT})"
                     + ("" if pick_up else f": try {later}")
                 )
             else:

@@ -72,6 +72,7 @@ from .exceptions import (
     MAX_ANSWER_HINT,
     MISSING_KEY_HINT,
     RAW_RESULT_HINT,
+    RETRY_AFTER_MAX_HINT,
     ConfigurationError,
     RequestRejected,
     resume_hint,
@@ -1003,6 +1004,7 @@ def _for_http_callers(message: str, generation_id: str | None) -> str:
     return (
         message.replace(f" again, {RAW_RESULT_HINT}", " (it answers as the service sent it)")
         .replace(f", {MAX_ANSWER_HINT} if the result is really that big", "")
+        .replace(f"; {RETRY_AFTER_MAX_HINT}", "")
         .replace(MISSING_KEY_HINT, "send the header `Authorization: Bearer <key>`")
     )
 

@@ -10,10 +10,12 @@ first looks), and skipped; the others keep working. ``broken`` lists it.
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import deprecations
 from ._text import suggest_model
@@ -46,21 +48,95 @@ _BUILTIN_ENTRY_POINTS = {
 
 def builtin_adapters() -> tuple[ModelAdapter, ...]:
     """The model adapters legacy-stt ships, without plug-ins (for docs that must not vary)."""
-    import importlib
-
-    adapters = []
-    for value in _BUILTIN_ENTRY_POINTS.values():
-        module, _, attribute = value.partition(":")
-        adapters.append(_instantiate(getattr(importlib.import_module(module), attribute)))
-    return tuple(adapters)
+    return tuple(
+        _instantiate(_BuiltinEntryPoint(name, value).load())
+        for name, value in _BUILTIN_ENTRY_POINTS.items()
+    )
 
 
 def _entry_points(group: str) -> list[Any]:
+    if not _may_be_declared(group):
+        return []
     from importlib import metadata
 
     if sys.version_info >= (3, 10):
         return list(metadata.entry_points(group=group))
     return list(metadata.entry_points().get(group, []))  # pragma: no cover - Python 3.9
+
+
+def _may_be_declared(group: str) -> bool:
+    """False only if no distribution ``importlib.metadata`` can find names ``group`` at all.
+
+    Importing ``importlib.metadata`` costs 30-50 ms (it brings ``email`` and
+    ``zipfile``), a third of a short ``legacy-stt check``, and most
+    environments have no plug-in. The ``entry_points.txt`` files of the
+    distributions on ``sys.path`` are searched for the group's name first;
+    anything this cannot look into (a zip on the path, an ``.egg``, a
+    finder of distributions besides the standard one) counts as maybe.
+    legacy-stt's own declarations of its built-in model adapters do not
+    count: discovery adds those anyway.
+    """
+    from importlib.machinery import PathFinder
+
+    if any(
+        finder is not PathFinder and hasattr(finder, "find_distributions")
+        for finder in sys.meta_path
+    ):
+        return True
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            with os.scandir(folder) as listing:
+                names = [item.name for item in listing]
+        except NotADirectoryError:
+            return True  # a zip file on the path
+        except OSError:
+            continue  # a missing folder: importlib.metadata skips it as well
+        for name in names:
+            if name.endswith(".egg"):
+                return True
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(
+                        os.path.join(folder, name, "entry_points.txt"),
+                        encoding="utf-8",
+                        errors="replace",
+                    ) as declared:
+                        if _declares_plug_ins(declared.read(), group):
+                            return True
+                except OSError:
+                    continue  # no entry points (or an .egg-info file, which has none)
+    return False
+
+
+def _declares_plug_ins(text: str, group: str) -> bool:
+    """Whether an ``entry_points.txt`` declares in ``group`` anything but the built-ins."""
+    if group not in text:
+        return False
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif section == group:
+            name, _, value = line.partition("=")
+            if _BUILTIN_ENTRY_POINTS.get(name.strip()) != value.strip():
+                return True
+    return False
+
+
+class _BuiltinEntryPoint(NamedTuple):
+    """A built-in model adapter's declaration, when the installed metadata lacks it (a source
+    checkout on the path): loaded like an entry point, without importing importlib.metadata."""
+
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        module, _, attribute = self.value.partition(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
 def _instantiate(loaded: Any) -> ModelAdapter:
@@ -105,9 +181,7 @@ class AdapterRegistry:
             }
             for name, target in _BUILTIN_ENTRY_POINTS.items():
                 if name not in found:
-                    from importlib.metadata import EntryPoint
-
-                    found[name] = EntryPoint(name, target, self._group or "")
+                    found[name] = _BuiltinEntryPoint(name, target)
             for name, entry_point in found.items():
                 if name in self._adapters:
                     continue  # registered explicitly; that wins

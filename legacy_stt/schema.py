@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import re
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
@@ -27,6 +29,8 @@ __all__ = [
     "load_schema",
     "schema_text",
     "validator_for",
+    "simple_errors",
+    "SimpleSchemaError",
 ]
 
 #: Every schema file, by name (the file is ``<name>.schema.json``).
@@ -49,6 +53,7 @@ CREATE_SCHEMA_NAMES: tuple[str, ...] = tuple(
 )
 
 _ID_PREFIX = "urn:legacy-stt:schema:"
+_SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
 _lock = threading.Lock()
 
 
@@ -61,6 +66,13 @@ def schema_text(name: str) -> str:
     """The schema file's text, read from the installed package."""
     if name not in SCHEMA_NAMES:
         raise KeyError(f"no schema called {name!r}; known: {', '.join(SCHEMA_NAMES)}")
+    # Read from beside this module when the package is on the file system: importlib.resources
+    # (and the zip support it brings) costs a short `legacy-stt check` several milliseconds.
+    try:
+        with open(os.path.join(_SCHEMA_DIR, f"{name}.schema.json"), encoding="utf-8") as file:
+            return file.read()
+    except OSError:  # a zipped install, say
+        pass
     from importlib.resources import files
 
     resource = (
@@ -213,7 +225,47 @@ def _portable(schema: Any) -> bool:
     return True
 
 
-def fast_validity_check(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+#: How fastjsonschema compiles a schema: the generated module and a compile at run time alike.
+_FASTJSONSCHEMA_OPTIONS: dict[str, Any] = {
+    "use_formats": False,
+    # By default fastjsonschema writes each "default" into the checked object: the
+    # caller's payload would change, and defaults would be sent as if the caller had asked.
+    "use_default": False,
+    # Only yes or no is used: no message is built for a failure.
+    "detailed_exceptions": False,
+}
+
+
+def _for_fastjsonschema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A portable schema as fastjsonschema compiles it: Draft 7, its constraints only."""
+    return {
+        **_constraints_only(schema),
+        "$schema": "http://json-schema.org/draft-07/schema#",
+    }
+
+
+def _constraints_only(schema: Any) -> Any:
+    """A portable schema without its annotations (``format`` is one too: neither library
+    asserts it), which do not change what it accepts."""
+    if isinstance(schema, list):  # allOf, anyOf, oneOf
+        return [_constraints_only(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    kept = {}
+    for key, value in schema.items():
+        if key in _ANNOTATIONS or key == "format":
+            continue
+        if key == "properties":
+            value = {name: _constraints_only(member) for name, member in value.items()}
+        elif key in ("items", "not") or key.endswith("Of"):
+            value = _constraints_only(value)
+        kept[key] = value
+    return kept
+
+
+def fast_validity_check(
+    schema: Mapping[str, Any], *, compiled_name: str | None = None
+) -> Callable[[Any], bool] | None:
     """A compiled yes/no check for a self-contained schema, or ``None`` if there is none.
 
     fastjsonschema turns the schema into Python code, which answers "is it
@@ -222,26 +274,325 @@ def fast_validity_check(schema: Mapping[str, Any]) -> Callable[[Any], bool] | No
     jsonschema stays the reference for what is wrong. ``None`` when the
     schema uses a keyword outside the portable set (or fastjsonschema is
     missing), so callers fall back to jsonschema.
+
+    ``compiled_name`` names the schema's check in the generated module
+    ``legacy_stt._compiled_schema``: it is used if it was generated from
+    this very schema (compiling costs every process some 40 ms), and the
+    schema is compiled now if not.
     """
     if not _portable(schema):
         return None
+    compiled = _pregenerated(compiled_name, schema) if compiled_name is not None else None
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - it is a declared dependency
         return None
-    compiled = fastjsonschema.compile(
-        {**schema, "$schema": "http://json-schema.org/draft-07/schema#"},
-        use_formats=False,
-        # By default fastjsonschema writes each "default" into the checked object: the
-        # caller's payload would change, and defaults would be sent as if the caller had asked.
-        use_default=False,
-    )
+    if compiled is None:
+        compiled = fastjsonschema.compile(_for_fastjsonschema(schema), **_FASTJSONSCHEMA_OPTIONS)
+    return _yes_or_no(compiled)
+
+
+def fast_member_checks(
+    name: str, members: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Callable[[Any], bool]]:
+    """Compiled yes/no checks of the members of the schema ``name`` (``members``: their schemas).
+
+    Only those of the generated module, each if it was generated from the
+    member's schema as it is now; a member without one is left out.
+    """
+    return {member: _yes_or_no(check) for member, check in _member_code(name, members).items()}
+
+
+def member_wise_check(
+    schema: Mapping[str, Any], name: str, members: Mapping[str, Mapping[str, Any]]
+) -> Callable[[Any], bool] | None:
+    """A check of ``schema`` made of its members' compiled checks, or ``None`` if there is none.
+
+    A schema that asks only for an object, with its ``required`` members,
+    each member valid on its own (``properties``, in ``allOf`` parts too),
+    holds exactly when each member the object has is valid. Checking only
+    those (a payload has a few of the thirty a family declares) takes half
+    the time of fastjsonschema's code for the whole schema, which looks for
+    every declared member. ``None`` if the schema asks anything else, or a
+    member has no generated check.
+    """
+    shape = _member_wise_shape(schema)
+    code = _member_code(name, members)
+    if shape is None or code.keys() != members.keys():
+        return None
+    must_be_object, required = shape
+    from fastjsonschema import JsonSchemaException
 
     def check(instance: Any) -> bool:
+        if not isinstance(instance, dict):  # what fastjsonschema takes for an object
+            return not must_be_object
+        if not instance.keys() >= required:
+            return False
         try:
-            compiled(instance)
-        except fastjsonschema.JsonSchemaException:
+            for member, value in instance.items():
+                member_check = code.get(member)
+                if member_check is not None:
+                    member_check(value)
+        except JsonSchemaException:
             return False
         return True
 
     return check
+
+
+def _member_wise_shape(schema: Mapping[str, Any]) -> tuple[bool, frozenset[str]] | None:
+    """(whether it must be an object, its required members) if ``schema`` asks only that."""
+    must_be_object = False
+    required: list[str] = []
+    for part in (schema, *schema.get("allOf", ())):
+        for keyword, value in part.items():
+            if keyword in _ANNOTATIONS or keyword in ("format", "properties"):
+                continue
+            if keyword == "type" and value == "object":
+                must_be_object = True
+            elif keyword == "required":
+                required += value
+            elif not (keyword == "allOf" and part is schema):
+                return None
+    return must_be_object, frozenset(required)
+
+
+def _member_code(
+    name: str, members: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Callable[[Any], Any]]:
+    """The generated code of the members of the schema ``name``: each if it is fresh."""
+    try:
+        from . import _compiled_schema as generated
+    except ImportError:
+        return {}
+    sources = generated.MEMBER_SOURCES.get(name, {})
+    compiled = generated.MEMBER_CHECKS.get(name, {})
+    return {
+        member: compiled[member]
+        for member, schema in members.items()
+        if member in compiled and sources.get(member) == _canonical(schema)
+    }
+
+
+def _yes_or_no(compiled: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    """``compiled`` (which raises when a value is not valid) as a check that answers True or False."""
+    from fastjsonschema import JsonSchemaException
+
+    def check(instance: Any) -> bool:
+        try:
+            compiled(instance)
+        except JsonSchemaException:
+            return False
+        return True
+
+    return check
+
+
+# --------------------------------------------------------------------------
+# the generated module of compiled checks
+
+#: The generated module, beside this one.
+COMPILED_MODULE = "_compiled_schema"
+
+
+def _canonical(schema: Mapping[str, Any]) -> str:
+    """What the generated module records of the schema a check was made from: what fastjsonschema
+    compiled, as JSON text (so a new description does not make it stale)."""
+    return json.dumps(_for_fastjsonschema(schema), sort_keys=True, separators=(",", ":"))
+
+
+def _pregenerated(name: str, schema: Mapping[str, Any]) -> Callable[[Any], Any] | None:
+    """The generated check called ``name``, if it was generated from ``schema``; else ``None``."""
+    try:
+        from . import _compiled_schema as generated
+    except ImportError:  # not generated, or by a fastjsonschema newer than the installed one
+        return None
+    if generated.SOURCES.get(name) != _canonical(schema):
+        return None  # stale: the schema changed since the module was written
+    return generated.CHECKS[name]
+
+
+def compiled_module_source(
+    schemas: Mapping[str, Mapping[str, Any]],
+    members: Mapping[str, Mapping[str, Mapping[str, Any]]],
+) -> str:
+    """The text of ``legacy_stt/_compiled_schema.py``: compiled checks of the named schemas.
+
+    ``CHECKS`` holds a check of each schema and ``MEMBER_CHECKS`` one of each
+    of its members (``members``: their schemas, by schema name). Each check
+    is fastjsonschema's code (with the options above), renamed;
+    ``SOURCES`` and ``MEMBER_SOURCES`` record the schemas they were made
+    from, so that a stale one is never used.
+    """
+    import fastjsonschema
+
+    header = None
+    functions = []
+
+    def function(schema: Mapping[str, Any], function_name: str) -> str:
+        nonlocal header
+        code = fastjsonschema.compile_to_code(
+            _for_fastjsonschema(schema), **_FASTJSONSCHEMA_OPTIONS
+        )
+        head, separator, body = code.partition("\ndef validate(")
+        if not separator or "\ndef " in body or header not in (None, head):
+            raise RuntimeError(f"unexpected code from fastjsonschema for {function_name}")
+        header = head
+        functions.append(f"def {function_name}(" + body.rstrip() + "\n")
+        return function_name
+
+    checks, member_checks, sources, member_sources = [], [], [], []
+    for name, schema in schemas.items():
+        prefix = "validate_" + re.sub(r"\W", "_", name)
+        checks.append(f"    {name!r}: {function(schema, prefix)},\n")
+        sources.append(f"    {name!r}: {_canonical(schema)!r},\n")
+        entries, entry_sources = [], []
+        for index, (member, member_schema) in enumerate(members.get(name, {}).items()):
+            entries.append(f"        {member!r}: {function(member_schema, f'{prefix}_{index}')},\n")
+            entry_sources.append(f"        {member!r}: {_canonical(member_schema)!r},\n")
+        member_checks.append(f"    {name!r}: {{\n{''.join(entries)}    }},\n")
+        member_sources.append(f"    {name!r}: {{\n{''.join(entry_sources)}    }},\n")
+    return (
+        '"""Compiled yes/no checks of the legacy request\'s families. Generated: do not edit.\n'
+        "\n"
+        "Written by ``python -m legacy_stt.schema`` with fastjsonschema "
+        f"{fastjsonschema.VERSION} from the\n"
+        "family schemas that ``legacy_stt.validation.legacy_families()`` derives from\n"
+        "``schemas/legacy-request.schema.json``. A check whose schema has changed since is\n"
+        "not used (its family is compiled at run time instead), and the test suite fails\n"
+        "until this file is written again.\n"
+        '"""\n'
+        "\n"
+        "# ruff: noqa\n"
+        "# fmt: off\n"
+        "# mypy: ignore-errors\n"
+        f"{(header or '').rstrip()}\n"
+        "\n"
+        f"SOURCES = {{\n{''.join(sources)}}}\n"
+        "\n"
+        f"MEMBER_SOURCES = {{\n{''.join(member_sources)}}}\n"
+        "\n\n" + "\n\n".join(functions) + "\n\n"
+        f"CHECKS = {{\n{''.join(checks)}}}\n"
+        "\n"
+        f"MEMBER_CHECKS = {{\n{''.join(member_checks)}}}\n"
+    )
+
+
+def write_compiled_module() -> str:
+    """Write ``legacy_stt/_compiled_schema.py`` afresh from the shipped schema; its path."""
+    from .validation import legacy_families
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), COMPILED_MODULE + ".py")
+    families = legacy_families()
+    source = compiled_module_source(
+        {family.name: family.schema for family in families},
+        {family.name: family.member_schemas() for family in families},
+    )
+    with open(path, "w", encoding="utf-8", newline="\n") as file:
+        file.write(source)
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m legacy_stt.schema
+    print("wrote", write_compiled_module())
+
+
+# --------------------------------------------------------------------------
+# explaining a simple member schema without jsonschema
+
+#: The keywords ``simple_errors`` explains; a schema with any other constraint goes to jsonschema.
+_SIMPLE_KEYWORDS = frozenset({"type", "enum", "items", "minimum", "maximum"})
+#: The Python types of what ``json.loads`` returns; anything else goes to jsonschema.
+_JSON_TYPES = frozenset({str, bool, int, float, list, dict, type(None)})
+
+
+def _is_integer(value: Any) -> bool:
+    return type(value) is int or (type(value) is float and value.is_integer())
+
+
+# What each JSON type accepts, as jsonschema's Draft 2020-12 type checker has it (1.0 is an
+# integer, a bool is not a number), for values of the types in _JSON_TYPES.
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: type(value) is str,
+    "boolean": lambda value: type(value) is bool,
+    "integer": _is_integer,
+    "number": lambda value: type(value) is int or type(value) is float,
+    "array": lambda value: type(value) is list,
+    "object": lambda value: type(value) is dict,
+    "null": lambda value: value is None,
+}
+
+
+class SimpleSchemaError:
+    """A schema error with the attributes of jsonschema's ``ValidationError`` that callers read."""
+
+    __slots__ = ("instance", "message", "relative_path", "schema", "validator", "validator_value")
+
+    context: tuple[()] = ()
+
+    def __init__(
+        self, keyword: str, value: Any, instance: Any, schema: Mapping[str, Any], path: Any
+    ) -> None:
+        from collections import deque
+
+        self.validator = keyword
+        self.validator_value = value
+        self.instance = instance
+        self.schema = schema
+        self.relative_path = deque(path)
+        self.message = f"{instance!r} does not satisfy {keyword} {value!r}"
+
+    @property
+    def absolute_path(self) -> Any:
+        return self.relative_path  # a member's error has no parent error
+
+    def __repr__(self) -> str:
+        return f"<SimpleSchemaError {self.validator} at {list(self.relative_path)}>"
+
+
+def simple_errors(schema: Mapping[str, Any], instance: Any) -> list[SimpleSchemaError] | None:
+    """The errors jsonschema would give for ``instance``, if the schema and the value are simple.
+
+    Most legacy members are a type, an enum of strings, a list of one type
+    or a number in a range. For those, and values ``json.loads`` can make,
+    the errors come out here in jsonschema's order (schema keyword order),
+    and a process that meets an invalid payload does not import jsonschema
+    (about 0.1 s). ``None`` for anything else: jsonschema explains it. The
+    test suite checks that both give the same errors.
+    """
+    found: list[SimpleSchemaError] = []
+    return found if _simple_errors(schema, instance, (), found) else None
+
+
+def _simple_errors(
+    schema: Any, instance: Any, path: tuple[Any, ...], found: list[SimpleSchemaError]
+) -> bool:
+    if not isinstance(schema, Mapping) or type(instance) not in _JSON_TYPES:
+        return False
+    for keyword, value in schema.items():
+        if keyword in _ANNOTATIONS or keyword == "format":
+            continue
+        if keyword not in _SIMPLE_KEYWORDS:
+            return False
+        if keyword == "type":
+            kinds = [value] if isinstance(value, str) else value
+            if not all(kind in _TYPE_TESTS for kind in kinds):
+                return False
+            if not any(_TYPE_TESTS[kind](instance) for kind in kinds):
+                found.append(SimpleSchemaError(keyword, value, instance, schema, path))
+        elif keyword == "enum":
+            if not all(type(choice) is str for choice in value):
+                return False
+            if not (type(instance) is str and instance in value):
+                found.append(SimpleSchemaError(keyword, value, instance, schema, path))
+        elif keyword == "items":
+            if type(instance) is list:
+                for index, item in enumerate(instance):
+                    if not _simple_errors(value, item, (*path, index), found):
+                        return False
+        elif type(instance) in (int, float) and type(value) in (int, float):
+            if instance < value if keyword == "minimum" else instance > value:
+                found.append(SimpleSchemaError(keyword, value, instance, schema, path))
+        elif type(value) not in (int, float):
+            return False
+    return True

@@ -28,8 +28,7 @@ from urllib.parse import urlsplit
 from . import deprecations
 from ._text import describe_value, did_you_mean, format_choices, model_id_variant, suggest_model_id
 from .exceptions import PayloadError, Problem
-from .schema import inline_local_refs, load_schema
-from .uploads import buffer_data_problem
+from .schema import inline_local_refs, load_schema, simple_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from jsonschema.exceptions import ValidationError
@@ -120,9 +119,13 @@ class LegacyFamily:
 
     @functools.cached_property
     def _fast_check(self) -> Callable[[Any], bool]:
-        from .schema import fast_validity_check
+        from .schema import fast_validity_check, member_wise_check
 
-        return fast_validity_check(self.schema) or self.validator.is_valid
+        return (
+            member_wise_check(self.schema, self.name, self.member_schemas())
+            or fast_validity_check(self.schema, compiled_name=self.name)
+            or self.validator.is_valid
+        )
 
     def is_valid(self, payload: Any) -> bool:
         return self._fast_check(payload)
@@ -133,32 +136,55 @@ class LegacyFamily:
         The family schema only constrains members one by one (its other
         rules — an object, with a `model` — are checked before it is used),
         so each member is checked against its own small schema: the same
-        errors as the whole schema gives, for a fraction of the time.
+        errors as the whole schema gives, for a fraction of the time. A
+        member its compiled check accepts has nothing to explain (a payload
+        usually has one bad member of many); a simple member is explained by
+        ``simple_errors`` and the rest by jsonschema.
         """
+        accepts = self._member_checks
         for key, value in payload.items():
-            validator = self._member_validator(key)
-            if validator is None:
+            accepted = accepts.get(key)
+            if accepted is not None and accepted(value):
                 continue
-            for error in validator.iter_errors(value):
+            schema = self._member_schemas.get(key)
+            if schema is None:
+                continue
+            simple = simple_errors(schema, value)
+            errors = self._member_validator(key).iter_errors(value) if simple is None else simple
+            for error in errors:
                 error.relative_path.appendleft(key)
                 yield error
 
-    def _member_validator(self, key: str) -> Validator | None:
+    def member_schemas(self) -> dict[str, Mapping[str, Any]]:
+        """The schema of each member the family schema constrains, by name."""
+        return dict(self._member_schemas)
+
+    @functools.cached_property
+    def _member_schemas(self) -> Mapping[str, Mapping[str, Any]]:
+        parts = (*self.schema.get("allOf", ()), self.schema)
+        names = dict.fromkeys(name for part in parts for name in part.get("properties", {}))
+        schemas = {}
+        for name in names:
+            found = [
+                part["properties"][name] for part in parts if name in part.get("properties", {})
+            ]
+            schemas[name] = found[0] if len(found) == 1 else {"allOf": found}
+        return schemas
+
+    @functools.cached_property
+    def _member_checks(self) -> Mapping[str, Callable[[Any], bool]]:
+        # Generated ones only (see legacy_stt.schema): compiling some 30 members at run time
+        # would cost more than it saves. A member without one goes to jsonschema.
+        from .schema import fast_member_checks
+
+        return fast_member_checks(self.name, self.member_schemas())
+
+    def _member_validator(self, key: str) -> Validator:
         cache = self.__dict__.setdefault("_member_validators", {})
         if key not in cache:
-            schemas = [
-                part["properties"][key]
-                for part in (*self.schema.get("allOf", ()), self.schema)
-                if key in part.get("properties", {})
-            ]
-            if not schemas:
-                cache[key] = None
-            else:
-                from jsonschema import Draft202012Validator
+            from jsonschema import Draft202012Validator
 
-                cache[key] = Draft202012Validator(
-                    schemas[0] if len(schemas) == 1 else {"allOf": schemas}
-                )
+            cache[key] = Draft202012Validator(self._member_schemas[key])
         return cache[key]
 
 
@@ -238,11 +264,17 @@ def legacy_families() -> tuple[LegacyFamily, ...]:
     return tuple(families)
 
 
+@functools.lru_cache(maxsize=1)
+def _family_by_model() -> dict[str, LegacyFamily]:
+    """The family of each model id the shipped schema names (looked up for every payload)."""
+    return {model: family for family in legacy_families() for model in family.models}
+
+
 def family_of_model(model: str) -> LegacyFamily | None:
     """The legacy family a model id belongs to, including models of plug-in model adapters."""
-    for family in legacy_families():
-        if model in family.models:
-            return family
+    family = _family_by_model().get(model)
+    if family is not None:
+        return family
     from .registry import default_registry
 
     adapter = default_registry.adapter_for_legacy_model(model)
@@ -256,9 +288,9 @@ def family_of_model(model: str) -> LegacyFamily | None:
 def _known_legacy_models() -> list[str]:
     from .registry import default_registry
 
-    models = [model for family in legacy_families() for model in family.models]
-    models += [model for model in default_registry.legacy_models() if model not in models]
-    return models
+    models = dict.fromkeys(model for family in legacy_families() for model in family.models)
+    models.update(dict.fromkeys(default_registry.legacy_models()))
+    return list(models)
 
 
 # --------------------------------------------------------------------------
@@ -325,8 +357,6 @@ def _expected_types(schema: Mapping[str, Any]) -> str:
 
 
 def _problem_from_error(error: ValidationError) -> Problem:
-    from jsonschema.exceptions import best_match
-
     pointer = _pointer(error.absolute_path)
     name = _member_name(error.absolute_path)
     keyword = error.validator
@@ -337,6 +367,8 @@ def _problem_from_error(error: ValidationError) -> Problem:
         # item), that deeper error is the real defect; otherwise the shape itself is wrong.
         deeper = [sub for sub in error.context if len(sub.relative_path) > 0]
         if deeper:
+            from jsonschema.exceptions import best_match
+
             return _problem_from_error(best_match(deeper))
         message = f"{name} must be {_expected_types(schema)}; got {describe_value(instance)}"
         return Problem(pointer, message, "schema.type")
@@ -472,7 +504,7 @@ def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
         if depth > MAX_PAYLOAD_DEPTH:
             return too_deep_problem(member)
         entries: Any
-        if isinstance(container, Mapping):
+        if type(container) is dict or isinstance(container, Mapping):
             try:
                 budget -= sum(map(len, container)) + 4 * len(container)
             except TypeError:  # a name that is not a string, in a nested object
@@ -490,9 +522,13 @@ def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
                 except (TypeError, ValueError):
                     pass
         for name, value in entries:
+            # JSON's own kinds are told by their exact types first: an isinstance test
+            # against Mapping, an abstract class, costs more than the rest of the loop.
             kind = type(value)
             if kind is str:
                 budget -= len(value) + 3
+            elif kind is bool or value is None:
+                budget -= 6  # true, false or null, with its comma
             elif kind is int:
                 if not -_HUGE_INT < value < _HUGE_INT:
                     return Problem(
@@ -501,10 +537,10 @@ def _size_problem(payload: Mapping[str, Any]) -> Problem | None:
                         "too-large",
                     )
                 budget -= 4
-            elif isinstance(value, (Mapping, list, tuple)):
+            elif kind is float and math.isfinite(value):
+                budget -= 6  # a number with its comma
+            elif kind is list or kind is dict or isinstance(value, (Mapping, list, tuple)):
                 pending.append((value, depth + 1, name))
-            elif value is None or kind is bool or (kind is float and math.isfinite(value)):
-                budget -= 6  # a number, true, false or null, with its comma
             else:
                 problem = _not_json_problem(name, value)
                 if problem is not None:
@@ -559,6 +595,8 @@ def _check_embedded_audio(audio: Any, problems: list[Problem]) -> bool:
             )
         )
         return False
+    from .uploads import buffer_data_problem  # here: few payloads embed audio
+
     data = buffer["data"]
     byte_problem = buffer_data_problem(data)
     if byte_problem is not None:
@@ -622,7 +660,8 @@ def _unknown_model_message(model: str) -> str:
     from .registry import default_registry
 
     legacy = _known_legacy_models()
-    targets = [target for target in default_registry.target_models() if target not in legacy]
+    is_legacy = set(legacy)
+    targets = [target for target in default_registry.target_models() if target not in is_legacy]
     # legacy ids first: of two equally good answers, the one the payload can name wins
     suggestion = suggest_model_id(model, legacy + targets, default_registry.model_aliases())
     if suggestion is None:
@@ -747,7 +786,7 @@ def inspect_payload(
 
     # A plug-in's model id is not in the schema's enum; the registry vouched for it, so the
     # parameters are checked as if a model of the family had been named.
-    checked = payload if model in family.models else {**payload, "model": family.models[0]}
+    checked = payload if model in _family_by_model() else {**payload, "model": family.models[0]}
     if not family.is_valid(checked):
         problems.extend(_problem_from_error(error) for error in family.errors(checked))
 
@@ -783,7 +822,8 @@ def inspect_payload(
             params[key] = value
         else:
             notices.append(_unknown_parameter_notice(key, model, family))
-    problems.sort(key=lambda problem: problem.pointer)
+    if len(problems) > 1:
+        problems.sort(key=lambda problem: problem.pointer)
     return PayloadReport(
         model, family, params, problems, notices, embedded if embedded_ok else None
     )

@@ -301,6 +301,25 @@ def test_transcribe_inputs_from_standard_input(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     collected = collect_inputs(["-"], model=None, skip=set())
     assert [i.source for i in collected.inputs] == [
-        "standard input line 1",
-        "standard input line 2",
+        "<stdin> line 1",
+        "<stdin> line 2",
     ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [{"url": "https://a.example/x.mp3"}],  # an array of payloads that forgot their model
+        [{"model": "#g1_nova-2-general"}, {"url": "https://a.example/y.mp3"}],
+    ],
+)
+def test_an_array_item_looks_like_a_payload_by_the_same_rule_as_a_file(
+    tmp_path: pathlib.Path, document: list
+) -> None:
+    # A file's one object counts with a `model` or a `url`; an array's items do too, so a walk
+    # reads (and `check` reports the missing model) instead of skipping it as "not a payload".
+    (tmp_path / "batch.json").write_text(json.dumps(document))
+    (tmp_path / "list.json").write_text(json.dumps([{"name": "x"}]))
+    found = events(tmp_path)
+    assert [e.value for e in found if isinstance(e, Payload)] == document
+    assert [name for name, _ in skipped(found)] == ["list.json"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pathlib
+import subprocess
 import sys
 import textwrap
 import warnings
@@ -18,12 +19,18 @@ from legacy_stt.adapters.assemblyai import AssemblyAIAdapter
 from legacy_stt.adapters.deepgram import Nova2Adapter, WhisperAdapter
 from legacy_stt.adapters.nova3 import Nova3Adapter
 from legacy_stt.adapters.openai import MAITranscribeAdapter, OpenAITranscribeAdapter
-from legacy_stt.registry import AdapterRegistry, _entry_points, default_registry
+from legacy_stt.registry import AdapterRegistry, default_registry
 from legacy_stt.testing import recognizer
 
 
 def test_builtins_are_declared_as_entry_points_like_any_plug_in() -> None:
-    declared = {entry.name: entry.value for entry in _entry_points("legacy_stt.adapters")}
+    from importlib import metadata
+
+    declared = {
+        entry.name: entry.value
+        for entry in metadata.distribution("legacy-stt").entry_points
+        if entry.group == "legacy_stt.adapters"
+    }
     assert declared["nova-2"] == "legacy_stt.adapters.deepgram:Nova2Adapter"
     assert declared["whisper"] == "legacy_stt.adapters.deepgram:WhisperAdapter"
 
@@ -236,3 +243,48 @@ def test_discovery_happens_once(plugin_path: pathlib.Path, monkeypatch: pytest.M
     registry.adapter_for_target("#g1_whisper-base")
     registry.adapters()
     assert calls == ["legacy_stt.adapters"]
+
+
+def test_the_plug_in_prefilter_ignores_only_the_builtins_own_declarations() -> None:
+    from legacy_stt.registry import _BUILTIN_ENTRY_POINTS, _declares_plug_ins
+
+    own = "[console_scripts]\nx = y:z\n\n[legacy_stt.adapters]\n" + "".join(
+        f"{name} = {value}\n" for name, value in _BUILTIN_ENTRY_POINTS.items()
+    )
+    assert not _declares_plug_ins(own, "legacy_stt.adapters")
+    assert _declares_plug_ins(own + "acme = acme_stt:Adapter\n", "legacy_stt.adapters")
+    replaced = own.replace("legacy_stt.adapters.deepgram:Nova2Adapter", "acme:Nova2")
+    assert _declares_plug_ins(replaced, "legacy_stt.adapters")
+    # named elsewhere than as a section: not a declaration
+    assert not _declares_plug_ins("[other]\nlegacy_stt.adapters = a:b\n", "legacy_stt.adapters")
+
+
+def test_the_plug_in_prefilter_says_maybe_for_a_zip_on_the_path(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from legacy_stt.registry import _may_be_declared
+
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("acme-1.0.dist-info/entry_points.txt", "[legacy_stt.adapters]\na = b:c\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing")])
+    assert not _may_be_declared("legacy_stt.adapters")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(archive)])
+    assert _may_be_declared("legacy_stt.adapters")
+
+
+def test_an_environment_without_plug_ins_does_not_import_importlib_metadata() -> None:
+    # 30-50 ms of every short command; the check of entry_points.txt files replaces it.
+    code = (
+        "import sys; from legacy_stt.registry import default_registry;"
+        "names = [a.name for a in default_registry.adapters()];"
+        "print(len(names), 'importlib.metadata' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    from legacy_stt.registry import builtin_adapters
+
+    assert completed.stdout.split() == [str(len(builtin_adapters())), "False"]

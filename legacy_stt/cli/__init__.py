@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO
 from .. import __version__
 from .._text import printable
 from ..exceptions import LegacySTTError, PayloadError
+from ..inputs import STDIN_NAME
 from ._common import (
     EMULATOR_KEY,
     EXIT_FAILED,
@@ -165,7 +166,9 @@ def _seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0; got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds above 0; got {text!r}"
+        )
     return value
 
 
@@ -328,7 +331,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         except PayloadError as error:
             if getattr(error, "source", None) is None:
                 named = item.source if item is not None else args.payload
-                error.source = "standard input" if named == "-" else named  # type: ignore[attr-defined]
+                error.source = STDIN_NAME if named == "-" else named  # type: ignore[attr-defined]
             raise
         return EXIT_OK
     if args.command == "result":

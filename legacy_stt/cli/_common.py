@@ -15,6 +15,7 @@ from ..exceptions import (
     MAX_ANSWER_HINT,
     MISSING_KEY_HINT,
     RAW_RESULT_HINT,
+    RETRY_AFTER_MAX_HINT,
     PayloadError,
     resume_hint,
 )
@@ -90,9 +91,7 @@ def resume_command(*, base_url: str | None = None) -> Callable[[str], str]:
     return lambda generation_id: f"`{PROG} result {generation_id}{where}`"
 
 
-def for_the_command_line(
-    error: BaseException, resume: Callable[[str], str] | None = None
-) -> str:
+def for_the_command_line(error: BaseException, resume: Callable[[str], str] | None = None) -> str:
     """``error``'s message, its advice said the command line's way (not the Python API's).
 
     ``resume(id)`` is the command that picks a job up (``legacy-stt result
@@ -102,7 +101,8 @@ def for_the_command_line(
     generation_id = getattr(error, "generation_id", None)
     if isinstance(generation_id, str):
         text = text.replace(
-            f"call {resume_hint(generation_id)}", f"run {(resume or resume_command())(generation_id)}"
+            f"call {resume_hint(generation_id)}",
+            f"run {(resume or resume_command())(generation_id)}",
         )
     return (
         text.replace(
@@ -111,6 +111,7 @@ def for_the_command_line(
         .replace(INSECURE_HTTP_HINT, "pass --allow-insecure-http")
         .replace(RAW_RESULT_HINT, "with --raw")
         .replace(f", {MAX_ANSWER_HINT} if the result is really that big", "")
+        .replace(f"; {RETRY_AFTER_MAX_HINT}", "")
     )
 
 

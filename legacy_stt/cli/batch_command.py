@@ -25,6 +25,7 @@ from ..inputs import (
     JSON_KINDS,
     MAX_FILE_BYTES,
     STDIN,
+    STDIN_NAME,
     Accepted,
     InputProblem,
     InputReader,
@@ -106,7 +107,6 @@ def _reader(
         unread_kinds={"audio"},
         skip_directories=[str(path) for path in skip],
         stdin=stdin,
-        stdin_name="standard input",
         files_first=True,
     )
 
@@ -222,7 +222,7 @@ def single_input(
                 raise UsageError(event.message)
             code = "not-json" if event.code == "invalid-json" else event.code
             error = PayloadError.single("", event.describe(), code)
-            error.source = "standard input" if path == STDIN else path  # type: ignore[attr-defined]
+            error.source = STDIN_NAME if path == STDIN else path  # type: ignore[attr-defined]
             raise error
         if isinstance(event, Payload):
             if found is not None:

@@ -88,7 +88,6 @@ def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("standard input ('-') can be given only once")
     reader = InputReader(
         stdin=lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1),
-        stdin_name="standard input",
         files_first=True,
     )
     err = sys.stderr

@@ -204,7 +204,7 @@ class Checker:
         )
         # The hot loop: names looked up once, not once per payload.
         flush, lint, report = result.flush, self._lint, self._report
-        for path in sorted(paths, key=_order_of_findings):
+        for path in _in_order_of_findings(paths):
             for event in reader.read(path):
                 kind = type(event)
                 if kind is Payload:
@@ -377,13 +377,46 @@ def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> 
     return issues
 
 
-def _order_of_findings(path: str) -> str:
-    """Where the findings of ``path`` sort among those of the other paths."""
-    if path == STDIN:
-        return "<stdin>"
-    if os.path.isdir(path):
-        return os.path.normpath(path) + os.sep
-    return path
+def _in_order_of_findings(paths: Iterable[str]) -> list[str]:
+    """The paths in the order their findings sort in.
+
+    That is ``sorted()`` order, with a directory sorting as its normalised
+    path and a separator (as every path under it does) and standard input
+    as ``<stdin>``. Whether a path is a directory takes a ``stat`` call,
+    which costs about as much as reading a small file, so it is asked only
+    where the answer can move the path: a path not written in normal form
+    (``./a``, ``a/``), or one that another path starts with, followed by a
+    character that sorts before the separator or by the separator itself
+    (``a`` beside ``a.json`` or ``a/b.json``). A shell glob of thousands of
+    files asks for none.
+    """
+    paths = list(paths)
+    key: dict[str, str] = {}
+    plain: list[str] = []  # written in normal form: its key is itself, or itself and a separator
+    for path in paths:
+        if path == STDIN:
+            key[path] = "<stdin>"
+        elif path.endswith(os.sep) or os.path.normpath(path) != path:
+            key[path] = _directory_key(path)
+        else:
+            plain.append(path)
+    # Anything that sorts between `path` and `path/` starts with `path`, and the first such
+    # name in sorted order is the one right after it. (A glob's paths come sorted already.)
+    names = sorted([*plain, *key.values()])
+    ambiguous = {
+        name
+        for name, following in zip(names, names[1:])
+        if len(following) > len(name)
+        and following.startswith(name)
+        and following[len(name)] <= os.sep
+    }
+    for path in plain:
+        key[path] = _directory_key(path) if path in ambiguous else path
+    return sorted(paths, key=key.__getitem__)
+
+
+def _directory_key(path: str) -> str:
+    return os.path.normpath(path) + os.sep if os.path.isdir(path) else path
 
 
 def _problem_finding(problem: InputProblem, result: CheckResult) -> Finding:

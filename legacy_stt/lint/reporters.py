@@ -20,8 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pathlib
-import tempfile
 from json.encoder import encode_basestring
 from typing import IO, Any, ClassVar, TextIO
 from urllib.parse import quote
@@ -180,6 +178,8 @@ class _Spool:
         self._parts.append(text)
         self._held += len(text)
         if self._held > self.MEMORY_LIMIT and not self._memory_only:
+            import tempfile  # here: most runs never spool to disk, and it is slow to import
+
             try:
                 # Closed by copy_to: the file outlives this call.
                 self._file = tempfile.TemporaryFile(  # noqa: SIM115
@@ -440,7 +440,7 @@ class SARIFReporter(_SpooledDocument):
                             "rules": self._rules,
                         }
                     },
-                    "originalUriBaseIds": {"SRCROOT": {"uri": pathlib.Path.cwd().as_uri() + "/"}},
+                    "originalUriBaseIds": {"SRCROOT": {"uri": _cwd().as_uri() + "/"}},
                     "columnKind": "unicodeCodePoints",
                     "results": results,
                 }
@@ -455,6 +455,13 @@ class SARIFReporter(_SpooledDocument):
         self._write_document(self._document([]))
 
 
+def _cwd() -> Any:
+    # pathlib is imported for SARIF output only: the other formats do not pay for it.
+    import pathlib
+
+    return pathlib.Path.cwd()
+
+
 def _rule_name(code: str) -> str:
     # SARIF rule names are identifier-like: "unknown-parameter" -> "UnknownParameter".
     return "".join(part.capitalize() for part in code.replace(".", "-").split("-"))
@@ -464,9 +471,11 @@ def _uri(path: str) -> str:
     """A relative URI for paths under the working directory, else an absolute file URI."""
     if path == "<stdin>":
         return "stdin"
+    import pathlib
+
     absolute = pathlib.Path(os.path.abspath(path))
     try:
-        relative = absolute.relative_to(pathlib.Path.cwd())
+        relative = absolute.relative_to(_cwd())
     except ValueError:
         return absolute.as_uri()
     return "/".join(quote(part) for part in relative.parts)
