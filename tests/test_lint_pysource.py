@@ -297,6 +297,165 @@ def test_file_without_calls() -> None:
     )
 
 
+# -- async code ---------------------------------------------------------------------
+
+ASYNC_CALLERS = """\
+    import aiohttp, httpx, json, requests
+    from aiohttp import request as arequest
+
+    BASE = "https://api.aimlapi.com"
+    URL = BASE + "/v1/stt"
+
+    async def with_httpx(payload):
+        await httpx.AsyncClient().post(URL, json=payload)
+        async with httpx.AsyncClient() as client:
+            await client.post(URL, json={"model": "a"})
+            await client.post(f"{BASE}/v1/stt/create", json=payload)
+            await client.post(f"{BASE}/v1/stt/{payload['id']}")
+
+    async def with_aiohttp(payload):
+        await aiohttp.ClientSession().post(URL, json=payload)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(URL, data=json.dumps({"model": "b"})) as response:
+                return await response.json()
+
+    async def with_aiohttp_request():
+        async with arequest("POST", URL, json={"model": "c"}) as response:
+            return await response.json()
+
+    async def blocking(payload):
+        return requests.post(URL, json=payload)
+"""
+
+
+def test_async_clients_reach_the_legacy_path_only() -> None:
+    calls = scan(ASYNC_CALLERS)
+    assert [(c.line, c.function, c.in_async_def) for c in calls] == [
+        (8, "httpx.AsyncClient().post", True),
+        (10, "client.post", True),
+        (15, "aiohttp.ClientSession().post", True),
+        (17, "session.post", True),
+        (21, "arequest", True),
+        (25, "requests.post", True),  # blocking, but in async code: told to await
+    ]
+    assert [c.payload for c in calls if c.payload] == [
+        {"model": "a"},
+        {"model": "b"},
+        {"model": "c"},
+    ]
+
+
+def test_bare_request_only_when_imported_from_aiohttp() -> None:
+    source = """\
+        from aiohttp import request
+        async def send():
+            async with request("POST", "https://api.aimlapi.com/stt", json={"model": "m"}) as r:
+                return r
+        """
+    assert [(c.function, c.payload) for c in scan(source)] == [("request", {"model": "m"})]
+    assert scan(source.replace("from aiohttp", "from mylib")) == []
+    # aiohttp has no module-level `post`: a `post` imported from it is not its client.
+    assert scan('from aiohttp import post\npost("https://api.aimlapi.com/stt")\n') == []
+
+
+def test_which_code_counts_as_async() -> None:
+    calls = scan(
+        """\
+        import requests
+        URL = "https://api.aimlapi.com/stt"
+
+        requests.post(URL)
+
+        def plain():
+            requests.post(URL)
+
+        async def outer(items):
+            def helper():  # its own sync function: run in a thread, say
+                requests.post(URL)
+
+            send = lambda: requests.post(URL)
+            results = [requests.post(URL, json=i) for i in items]
+            found = any(requests.post(URL, json=i) for i in items)
+
+            class Local:
+                def method(self):
+                    requests.post(URL)
+
+                async def amethod(self):
+                    requests.post(URL)
+
+            async def inner():
+                def deeper():
+                    return lambda: requests.post(URL)
+
+                return [lambda: requests.post(URL) for _ in items]
+
+            return helper, send, results, found, Local, inner
+
+        async def defaults(x=requests.post(URL)):
+            pass
+        """
+    )
+    assert [(c.line, c.in_async_def) for c in calls] == [
+        (4, False),  # module level
+        (7, False),  # a plain def
+        (11, False),  # a sync def nested in an async def
+        (13, True),  # a lambda belongs to the async def around it
+        (14, True),  # a list comprehension
+        (15, True),  # a generator expression
+        (19, False),  # a method of a class in an async def
+        (22, True),
+        (26, False),  # a lambda in a sync def in an async def
+        (28, True),  # a lambda in a comprehension in an async def
+        (32, False),  # defaults run where the def is, not in it
+    ]
+
+
+def legacy_endpoint_advice(tmp_path: pathlib.Path, source: str) -> dict[int, str]:
+    """The legacy-endpoint messages of ``legacy-stt check`` on ``source``, by line."""
+    from legacy_stt.lint import Checker
+
+    path = tmp_path / "caller.py"
+    path.write_text(textwrap.dedent(source))
+    findings = Checker().check([str(path)]).findings
+    return {f.line: f.message for f in findings if f.code == "legacy-endpoint" and f.line}
+
+
+def test_advice_in_async_code_is_the_async_client(tmp_path: pathlib.Path) -> None:
+    advice = legacy_endpoint_advice(tmp_path, ASYNC_CALLERS)
+    assert sorted(advice) == [8, 10, 15, 17, 21, 25]
+    for message in advice.values():
+        assert "legacy_stt.AsyncClient" in message
+        assert "await client.submit(payload)" in message
+        assert "await client.result(generation_id)" in message
+        assert "legacy_stt.Client()" not in message
+        assert "legacy-stt serve" in message
+
+
+def test_advice_in_sync_code_stays_the_sync_client(tmp_path: pathlib.Path) -> None:
+    advice = legacy_endpoint_advice(
+        tmp_path,
+        """\
+        import httpx, requests
+        URL = "https://api.aimlapi.com/v1/stt"
+
+        requests.post(URL, json={"model": "a"})
+
+        async def outer():
+            def helper():
+                with httpx.Client() as client:
+                    client.post(URL, json={"model": "b"})
+
+            return helper
+        """,
+    )
+    assert sorted(advice) == [4, 9]
+    for message in advice.values():
+        assert "client.submit(payload)" in message and "client.result(generation_id)" in message
+        assert "legacy_stt.Client()" in message
+        assert "AsyncClient" not in message and "await" not in message
+
+
 # -- resolving the URL ----------------------------------------------------------------
 
 

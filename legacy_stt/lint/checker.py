@@ -21,7 +21,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .. import inputs
 from ..inputs import (
@@ -39,6 +39,9 @@ from ..registry import default_registry
 from ..validation import INPUT_MEMBERS, inspect_payload
 from .locate import position_of
 from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
+
+if TYPE_CHECKING:
+    from .pysource import LegacyCall
 
 __all__ = [
     "Checker",
@@ -297,11 +300,7 @@ class Checker:
                     source.path,
                     WARNING,
                     "legacy-endpoint",
-                    f"`{call.function}` calls the deprecated one-call endpoint {call.url}, which times out on "
-                    "long audio. Keep the payload and use the two-step API: "
-                    "`generation_id = client.submit(payload)`, then `client.result(generation_id)` "
-                    "(client = legacy_stt.Client()); from code that is not Python, point it at "
-                    "the compatibility proxy, `legacy-stt serve` (see MIGRATION.md)",
+                    _legacy_call_advice(call),
                     call.line,
                     call.column,
                     None,
@@ -343,6 +342,28 @@ class Checker:
         if unresolved:
             issues += _unresolved_key_issues(payload, unresolved)
         return issues
+
+
+def _legacy_call_advice(call: LegacyCall) -> str:
+    """The ``legacy-endpoint`` message: the two-step API, awaited if the call is in async code."""
+    if call.in_async_def:
+        # Whatever the call uses now, a blocking client there would stall the event loop.
+        fix = (
+            "Keep the payload and, as this is async code, use the two-step API without blocking "
+            "the event loop: `generation_id = await client.submit(payload)`, then "
+            "`await client.result(generation_id)` (async with legacy_stt.AsyncClient() as client)"
+        )
+    else:
+        fix = (
+            "Keep the payload and use the two-step API: "
+            "`generation_id = client.submit(payload)`, then `client.result(generation_id)` "
+            "(client = legacy_stt.Client())"
+        )
+    return (
+        f"`{call.function}` calls the deprecated one-call endpoint {call.url}, which times out on "
+        f"long audio. {fix}; from code that is not Python, point it at the compatibility "
+        "proxy, `legacy-stt serve` (see MIGRATION.md)"
+    )
 
 
 def _as_sent_in_a_form(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,8 @@ class LegacyCall:
     has_upload: bool = False
     #: Field names of a literal ``files=`` argument, with where each is written.
     upload_fields: tuple[tuple[str, tuple[int, int]], ...] = ()
+    #: The call is in the code of an ``async def`` (see ``_in_async_def``): the fix must not block.
+    in_async_def: bool = False
 
 
 def is_legacy_url(url: str) -> bool:
@@ -498,6 +500,8 @@ _STR_METHODS: dict[str, Callable[..., str]] = {
 }
 
 _HTTP_MODULES = frozenset({"requests", "requests.api", "httpx"})
+# aiohttp has no module-level `post`, but `aiohttp.request(method, url, ...)` is one.
+_REQUEST_MODULES = _HTTP_MODULES | {"aiohttp"}
 _JSON_MODULES = frozenset({"json", "simplejson", "ujson", "orjson"})
 
 
@@ -699,6 +703,8 @@ class _Collector:
                     self.post_names.add(local)
                 elif alias.name in ("request", "Request"):
                     self.request_names.add(local)
+            elif node.level == 0 and node.module in _REQUEST_MODULES and alias.name == "request":
+                self.request_names.add(local)
             elif node.level == 0 and node.module in _JSON_MODULES and alias.name == "dumps":
                 self.dumps_names.add(local)
 
@@ -869,6 +875,23 @@ def _target_names(target: ast.AST) -> Iterator[str]:
     for node in ast.walk(target):
         if isinstance(node, ast.Name):
             yield node.id
+
+
+def _in_async_def(scope: _Scope | None) -> bool:
+    """Whether code in ``scope`` runs as part of an ``async def``.
+
+    Comprehensions, lambdas and class bodies belong to the function around
+    them: a lambda cannot be made a coroutine, so the fix is awaited in the
+    ``async def`` that holds it. A plain ``def`` nested in an ``async def`` is
+    synchronous code of its own (a thread's target, a sync callback).
+    """
+    while scope is not None:
+        if isinstance(scope.node, ast.AsyncFunctionDef):
+            return True
+        if isinstance(scope.node, ast.FunctionDef):
+            return False
+        scope = scope.parent
+    return False
 
 
 def _enclosing_function(scope: _Scope | None) -> _Scope | None:
@@ -1646,6 +1669,7 @@ class _Scanner:
             unresolved_keys=unresolved,
             has_upload=_given(files),
             upload_fields=_upload_fields(files, resolver) if _given(files) else (),
+            in_async_def=_in_async_def(site.scope),
         )
 
     def _dumped(self, node: _Arg) -> _Arg:
