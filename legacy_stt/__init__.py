@@ -18,6 +18,7 @@ from ._version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from .adapters import ModelAdapter, ParameterRule
     from .api import stt
+    from .async_client import AsyncClient
     from .batch import BatchInput, BatchOutcome
     from .client import Client
     from .deprecations import (
@@ -59,6 +60,16 @@ if TYPE_CHECKING:  # pragma: no cover
         TranscriptionFailed,
         UnexpectedAnswer,
     )
+    from .httpx_dropin import (
+        AsyncHTTPXLegacyTransport,
+        HTTPXLegacyCallConnectError,
+        HTTPXLegacyCallTimeout,
+        HTTPXLegacyTransport,
+        HTTPXPatch,
+        patch_httpx,
+        patch_httpx2,
+        unpatch_httpx,
+    )
     from .polling import PollPolicy
     from .proxy import CompatibilityProxy
     from .registry import get_adapter, register_adapter
@@ -71,6 +82,20 @@ if TYPE_CHECKING:  # pragma: no cover
 _LAZY = {
     **dict.fromkeys(("ModelAdapter", "ParameterRule"), ".adapters"),
     "stt": ".api",
+    "AsyncClient": ".async_client",
+    **dict.fromkeys(
+        (
+            "patch_httpx",
+            "unpatch_httpx",
+            "patch_httpx2",
+            "HTTPXPatch",
+            "HTTPXLegacyTransport",
+            "AsyncHTTPXLegacyTransport",
+            "HTTPXLegacyCallConnectError",
+            "HTTPXLegacyCallTimeout",
+        ),
+        ".httpx_dropin",
+    ),
     **dict.fromkeys(("BatchInput", "BatchOutcome"), ".batch"),
     "Client": ".client",
     **dict.fromkeys(
@@ -165,6 +190,15 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AsyncClient",
+    "AsyncHTTPXLegacyTransport",
+    "HTTPXLegacyCallConnectError",
+    "HTTPXLegacyCallTimeout",
+    "HTTPXLegacyTransport",
+    "HTTPXPatch",
+    "patch_httpx",
+    "patch_httpx2",
+    "unpatch_httpx",
     "__version__",
     # calls
     "stt",

@@ -1,6 +1,6 @@
 """Compiled yes/no checks of the legacy request's families. Generated: do not edit.
 
-Written by ``python -m legacy_stt.schema`` with fastjsonschema 2.22.3 from the
+Written by ``python -m legacy_stt.schema_codegen`` with fastjsonschema 2.22.3 from the
 family schemas that ``legacy_stt.validation.legacy_families()`` derives from
 ``schemas/legacy-request.schema.json``. A check whose schema has changed since is
 not used (its family is compiled at run time instead), and the test suite fails

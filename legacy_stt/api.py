@@ -20,4 +20,4 @@ def stt(payload: Mapping[str, Any], audio: Any = None, **client_options: Any) ->
     ``strict``, ...). Returns the legacy response body.
     """
     with Client(**client_options) as client:
-        return client._transcribe(payload, audio)
+        return client.legacy_call(payload, audio)

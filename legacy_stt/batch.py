@@ -33,6 +33,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -41,10 +42,10 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
 from .exceptions import (
     APIError,
@@ -70,11 +71,13 @@ from .journal import (
 from .polling import PollPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import Client
+    from .calls import PreparedJob
     from .validation import ParameterNotice
 
 __all__ = [
     "BATCH_POLL_POLICY",
+    "BATCH_POLL_RATE",
+    "batch_poll_policy",
     "BatchInput",
     "BatchOutcome",
     "BatchStopped",
@@ -95,6 +98,21 @@ DEFAULT_MAX_WORKERS = 8
 #: by 15 % (a job is seen done at most ~15 % after it ends) up to 2 s, instead of a single
 #: call's 50 % up to 10 s.
 BATCH_POLL_POLICY = PollPolicy(first_delay=0.25, backoff_factor=1.15, max_delay=2.0, jitter=0.05)
+#: Polls a second that one batch sends at most, about, however many jobs are in flight: a
+#: thousand concurrent jobs polled every quarter second would be 4,000 requests a second.
+BATCH_POLL_RATE = 500.0
+
+
+def batch_poll_policy(in_flight: int) -> PollPolicy:
+    """``BATCH_POLL_POLICY``, its polls spaced so that ``in_flight`` jobs keep to ``BATCH_POLL_RATE``."""
+    spacing = in_flight / BATCH_POLL_RATE
+    if spacing <= BATCH_POLL_POLICY.first_delay:
+        return BATCH_POLL_POLICY
+    return BATCH_POLL_POLICY.new(
+        first_delay=spacing, max_delay=max(BATCH_POLL_POLICY.max_delay, spacing)
+    )
+
+
 _HASH_CHUNK = 1024 * 1024
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 #: Result names are at most this many (ASCII) characters, far below any file system's limit:
@@ -343,10 +361,142 @@ def _same(path: str | os.PathLike[str]) -> str:
     return os.path.normcase(os.path.abspath(path)).casefold()
 
 
+class _Client(Protocol):
+    """What a batch needs of a client, sync (``Client``) or async (``AsyncClient``): the
+    batch runs on either without importing them."""
+
+    target: Any
+    deadline: float | None
+
+    def prepare_job(self, payload: Any, audio: Any) -> tuple[PreparedJob, list[Any]]: ...
+
+    def reserve_connections(self, count: int) -> None: ...
+
+
+class SyncBatchClient(_Client, Protocol):
+    def create_job(self, job: PreparedJob, *, deadline: float | None = None) -> str: ...
+
+    def wait_for_job(
+        self,
+        generation_id: str,
+        job: PreparedJob,
+        *,
+        poll_policy: PollPolicy | None = None,
+        deadline: float | None = None,
+        first_wait: float | None = None,
+    ) -> dict[str, Any]: ...
+
+
+class AsyncBatchClient(_Client, Protocol):
+    async def create_job(self, job: PreparedJob, *, deadline: float | None = None) -> str: ...
+
+    async def wait_for_job(
+        self,
+        generation_id: str,
+        job: PreparedJob,
+        *,
+        poll_policy: PollPolicy | None = None,
+        deadline: float | None = None,
+        first_wait: float | None = None,
+    ) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class _Create:
+    """Step: create the prepared job (within ``deadline``); the run gets its id."""
+
+    job: PreparedJob
+    deadline: float | None
+
+
+@dataclass(frozen=True)
+class _Wait:
+    """Step: wait for the job; the run gets its legacy body."""
+
+    generation_id: str
+    job: PreparedJob
+    poll_policy: PollPolicy
+    deadline: float | None = None
+    first_wait: float | None = None
+
+
+@dataclass(frozen=True)
+class _FileWork:
+    """Step: write to the journal or a result file (disk I/O: kept off an event loop).
+
+    ``on_disk`` is False when the batch has neither journal nor results
+    directory: the work then only fills in the outcome, and runs in place.
+    """
+
+    work: Callable[[], Any]
+    on_disk: bool = True
+
+
+_Steps = Generator[Union[_Create, _Wait, _FileWork], Any, None]
+
+
+def _drive(steps: _Steps, client: SyncBatchClient) -> None:
+    """Take an input's steps with a ``Client``; each step's error goes back into the run."""
+    value: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            step = steps.send(value) if error is None else steps.throw(error)
+        except StopIteration:
+            return
+        value, error = None, None
+        try:
+            if isinstance(step, _Create):
+                value = client.create_job(step.job, deadline=step.deadline)
+            elif isinstance(step, _Wait):
+                value = client.wait_for_job(
+                    step.generation_id,
+                    step.job,
+                    poll_policy=step.poll_policy,
+                    deadline=step.deadline,
+                    first_wait=step.first_wait,
+                )
+            else:
+                value = step.work()
+        except Exception as raised:  # noqa: BLE001 - handed to the run, which decides
+            error = raised
+
+
+async def _drive_async(
+    steps: _Steps, client: AsyncBatchClient, offload: Callable[[Callable[[], Any]], Awaitable[Any]]
+) -> None:
+    """``_drive`` with an ``AsyncClient``: client steps awaited, file work offloaded."""
+    value: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            step = steps.send(value) if error is None else steps.throw(error)
+        except StopIteration:
+            return
+        value, error = None, None
+        try:
+            if isinstance(step, _Create):
+                value = await client.create_job(step.job, deadline=step.deadline)
+            elif isinstance(step, _Wait):
+                value = await client.wait_for_job(
+                    step.generation_id,
+                    step.job,
+                    poll_policy=step.poll_policy,
+                    deadline=step.deadline,
+                    first_wait=step.first_wait,
+                )
+            elif step.on_disk:
+                value = await offload(step.work)
+            else:
+                value = step.work()
+        except Exception as raised:  # noqa: BLE001 - handed to the run, which decides
+            error = raised
+
+
 class _Batch:
     def __init__(
         self,
-        client: Client,
+        client: SyncBatchClient | AsyncBatchClient,
         *,
         journal: Journal | None,
         out_dir: Path | None,
@@ -451,23 +601,60 @@ class _Batch:
     # -- running -------------------------------------------------------------------------
 
     def run_one(self, item: BatchInput, index: int, plan: _Plan) -> BatchOutcome:
+        """Run one input with a ``Client``: its steps, sent and written in this thread."""
         outcome = BatchOutcome(index, item.source, result_path=plan.result_path)
+        self._started(outcome)
+        try:
+            _drive(self._steps(item, plan, outcome), self.client)  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - an input's failure is its outcome
+            self._failed(outcome, error)
+        self._finished(outcome)
+        return outcome
+
+    async def run_one_async(
+        self,
+        item: BatchInput,
+        index: int,
+        plan: _Plan,
+        offload: Callable[[Callable[[], Any]], Awaitable[Any]],
+    ) -> BatchOutcome:
+        """Run one input with an ``AsyncClient``: the same steps, awaited; the journal's lines
+        and result files are written by ``offload`` (a worker thread), never on the loop."""
+        outcome = BatchOutcome(index, item.source, result_path=plan.result_path)
+        self._started(outcome)
+        try:
+            await _drive_async(self._steps(item, plan, outcome), self.client, offload)  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - an input's failure is its outcome
+            self._failed(outcome, error)
+        self._finished(outcome)
+        return outcome
+
+    def _started(self, outcome: BatchOutcome) -> None:
         try:
             self._emit("started")
-            self._run(item, plan, outcome)
-        except LegacySTTError as error:
-            outcome.error = error
-        except Exception as error:
+        except Exception:
+            logger.debug("on_event failed", exc_info=True)
+
+    @staticmethod
+    def _failed(outcome: BatchOutcome, error: Exception) -> None:
+        if not isinstance(error, LegacySTTError):
             logger.error("%s failed unexpectedly: %s", outcome.name, type(error).__name__)
             logger.debug("details", exc_info=True)
-            outcome.error = error
+        outcome.error = error
+
+    def _finished(self, outcome: BatchOutcome) -> None:
         try:
             self._emit("finished", outcome)
         except Exception:
             logger.debug("on_event failed", exc_info=True)
-        return outcome
 
-    def _run(self, item: BatchInput, plan: _Plan, outcome: BatchOutcome) -> None:
+    def _steps(self, item: BatchInput, plan: _Plan, outcome: BatchOutcome) -> _Steps:
+        """One input's run, as steps for a client to take (create, wait) and file work to do.
+
+        The rules (what to resume, what to journal when, what is uncertain)
+        are written once, here; ``run_one`` and ``run_one_async`` take the
+        steps with a ``Client`` or an ``AsyncClient``.
+        """
         client, journal, key = self.client, self.journal, plan.key
         entry = journal.get(key) if journal is not None else None
         if plan.saved is not None:
@@ -475,9 +662,9 @@ class _Batch:
             outcome.generation_id = entry.generation_id if entry is not None else None
             return
         try:
-            job, notices = client._prepare(item.payload, item.audio)
+            job, notices = client.prepare_job(item.payload, item.audio)
         except PayloadError as error:
-            self._record_failure(key, item, error)
+            yield self._file_work(functools.partial(self._record_failure, key, item, error))
             raise
         outcome.notices = notices
         if (
@@ -489,7 +676,7 @@ class _Batch:
             # A job journaled as created needs no new journal line to be waited for safely.
             outcome.generation_id = entry.generation_id
             try:
-                body = client._wait(entry.generation_id, job, poll_policy=self.poll_policy)
+                body = yield _Wait(entry.generation_id, job, self.poll_policy)
             except ResultExpired:
                 logger.info(
                     "%s: job %s has expired; creating a new one", outcome.name, entry.generation_id
@@ -497,7 +684,7 @@ class _Batch:
                 outcome.generation_id = None
             else:
                 outcome.resumed = "job"
-                self._finish(plan, item, outcome, body)
+                yield self._file_work(functools.partial(self._finish, plan, item, outcome, body))
                 return
         if entry is not None and entry.state == "creating" and not self.recreate_uncertain:
             raise JobMayExist(
@@ -514,22 +701,30 @@ class _Batch:
             raise JournalError(f"{outcome.name}: not started: {journal.failure}")
         deadline = None if client.deadline is None else time.monotonic() + client.deadline
         try:
-            self._record("creating", key, item, result_path=_recorded(plan.result_path))
+            yield self._file_work(
+                functools.partial(
+                    self._record, "creating", key, item, result_path=_recorded(plan.result_path)
+                )
+            )
         except JournalError as error:
             raise JournalError(f"{outcome.name}: not started: {error}") from None
         try:
-            generation_id = client._create(job, deadline=deadline)
+            generation_id = yield _Create(job, deadline)
         except LegacySTTError as error:
             if _no_job_made(error):
                 # Nothing to find on resume: a refusal, an unreachable service, nothing sent.
-                self._record_failure(key, item, error)
+                yield self._file_work(functools.partial(self._record_failure, key, item, error))
             # Otherwise (no answer, a 5xx that is not 503) the journal keeps "creating":
             # a job may exist, and the input stays uncertain.
             raise
         created = time.monotonic()
         outcome.generation_id = generation_id  # from here on, every outcome names the job
         try:
-            self._record("created", key, item, generation_id=generation_id, model=job.model)
+            yield self._file_work(
+                functools.partial(
+                    self._record, "created", key, item, generation_id=generation_id, model=job.model
+                )
+            )
         except JournalError as error:
             # Not waited for: its result could not be found again by a re-run, which will call
             # this input uncertain. Its id, in the outcome, is the only trace of the job.
@@ -543,15 +738,16 @@ class _Batch:
         head_start, policy = self.durations.schedule(self.poll_policy)
         try:
             # The head start is the first poll's wait, inside poll_timeout, not added to it.
-            body = client._wait(
-                generation_id, job, poll_policy=policy, deadline=deadline, first_wait=head_start
-            )
+            body = yield _Wait(generation_id, job, policy, deadline, head_start)
         except TranscriptionFailed as error:
-            self._record_failure(key, item, error)
+            yield self._file_work(functools.partial(self._record_failure, key, item, error))
             raise
         self.durations.add(time.monotonic() - created)
         # Other errors while waiting leave the job journaled as created: a re-run picks it up.
-        self._finish(plan, item, outcome, body)
+        yield self._file_work(functools.partial(self._finish, plan, item, outcome, body))
+
+    def _file_work(self, work: Callable[[], Any]) -> _FileWork:
+        return _FileWork(work, on_disk=self.journal is not None or self.out_dir is not None)
 
     def _finish(
         self, plan: _Plan, item: BatchInput, outcome: BatchOutcome, body: dict[str, Any]
@@ -642,21 +838,43 @@ def _no_job_made(error: LegacySTTError) -> bool:
     return False
 
 
-def _widen_pool(client: Client, max_workers: int) -> None:
-    """Let the client's own session keep a connection per worker (requests keeps 10 per host)."""
-    if not client._owns_session:
-        return  # a session the caller brought is theirs to size
-    from requests.adapters import HTTPAdapter
+def _checked_count(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigurationError(f"{name} must be a whole number, 1 or more; got {value!r}")
+    return value
 
-    prefix = client.base_url + "/"
-    current = client.session.adapters.get(prefix)
-    if isinstance(current, HTTPAdapter) and getattr(current, "_pool_maxsize", 0) >= max_workers:
-        return
-    client.session.mount(prefix, HTTPAdapter(pool_connections=1, pool_maxsize=max_workers))
+
+def _where(
+    journal: str | os.PathLike[str] | Journal | None, out_dir: str | os.PathLike[str] | None
+) -> tuple[Journal | None, bool, Path | None]:
+    """The journal (and whether the batch opened it) and the results directory."""
+    owned_journal = journal is not None and not isinstance(journal, Journal)
+    opened = journal if journal is None or isinstance(journal, Journal) else Journal(journal)
+    if out_dir is not None:
+        results_dir: Path | None = Path(out_dir)
+    elif isinstance(opened, Journal):
+        results_dir = opened.path.with_name(opened.path.name + ".results")
+    else:
+        results_dir = None
+    return opened, owned_journal, results_dir
+
+
+def _prepare_directories(
+    journal: Journal | None, owned_journal: bool, results_dir: Path | None
+) -> None:
+    if journal is not None:
+        journal.open()
+    if results_dir is not None:
+        try:
+            check_out_dir(results_dir)  # before any job is created, not after it is paid for
+        except ConfigurationError:
+            if journal is not None and owned_journal:
+                journal.close()
+            raise
 
 
 def run_batch(
-    client: Client,
+    client: SyncBatchClient,
     payloads: Iterable[Any],
     *,
     audio: Iterable[Any] | None = None,
@@ -668,20 +886,8 @@ def run_batch(
     poll_policy: PollPolicy | None = None,
 ) -> Iterator[BatchOutcome]:
     """The engine of ``Client.stt_many`` (see there); ``on_event`` sees each start and finish."""
-    from .exceptions import ConfigurationError
-
-    if not isinstance(max_workers, int) or isinstance(max_workers, bool) or max_workers < 1:
-        raise ConfigurationError(
-            f"max_workers must be a whole number, 1 or more; got {max_workers!r}"
-        )
-    owned_journal = journal is not None and not isinstance(journal, Journal)
-    opened = journal if journal is None or isinstance(journal, Journal) else Journal(journal)
-    if out_dir is not None:
-        results_dir: Path | None = Path(out_dir)
-    elif isinstance(opened, Journal):
-        results_dir = opened.path.with_name(opened.path.name + ".results")
-    else:
-        results_dir = None
+    _checked_count(max_workers, "max_workers")
+    opened, owned_journal, results_dir = _where(journal, out_dir)
     return _outcomes(
         client,
         payloads,
@@ -692,12 +898,12 @@ def run_batch(
         results_dir,
         recreate_uncertain,
         on_event,
-        poll_policy or BATCH_POLL_POLICY,
+        poll_policy or batch_poll_policy(max_workers),
     )
 
 
 def _outcomes(
-    client: Client,
+    client: SyncBatchClient,
     payloads: Iterable[Any],
     audio: Iterable[Any] | None,
     max_workers: int,
@@ -708,16 +914,8 @@ def _outcomes(
     on_event: Callable[[str, BatchOutcome | None], None] | None,
     poll_policy: PollPolicy,
 ) -> Iterator[BatchOutcome]:
-    if journal is not None:
-        journal.open()
-    if results_dir is not None:
-        try:
-            check_out_dir(results_dir)  # before any job is created, not after it is paid for
-        except ConfigurationError:
-            if journal is not None and owned_journal:
-                journal.close()
-            raise
-    _widen_pool(client, max_workers)
+    _prepare_directories(journal, owned_journal, results_dir)
+    client.reserve_connections(max_workers)
     batch = _Batch(
         client,
         journal=journal,
@@ -752,4 +950,83 @@ def _outcomes(
             future.cancel()
         executor.shutdown(wait=not interrupted)
         if journal is not None and owned_journal and not interrupted:
+            journal.close()
+
+
+def run_batch_async(
+    client: AsyncBatchClient,
+    payloads: Iterable[Any],
+    *,
+    audio: Iterable[Any] | None = None,
+    concurrency: int = 100,
+    journal: str | os.PathLike[str] | Journal | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    recreate_uncertain: bool = False,
+    on_event: Callable[[str, BatchOutcome | None], None] | None = None,
+    poll_policy: PollPolicy | None = None,
+) -> AsyncIterator[BatchOutcome]:
+    """The engine of ``AsyncClient.stt_many`` (see there): ``run_batch`` on asyncio tasks."""
+    _checked_count(concurrency, "concurrency")
+    opened, owned_journal, results_dir = _where(journal, out_dir)
+    return _outcomes_async(
+        client,
+        payloads,
+        audio,
+        concurrency,
+        opened,
+        owned_journal,
+        results_dir,
+        recreate_uncertain,
+        on_event,
+        poll_policy or batch_poll_policy(concurrency),
+    )
+
+
+async def _outcomes_async(
+    client: AsyncBatchClient,
+    payloads: Iterable[Any],
+    audio: Iterable[Any] | None,
+    concurrency: int,
+    journal: Journal | None,
+    owned_journal: bool,
+    results_dir: Path | None,
+    recreate_uncertain: bool,
+    on_event: Callable[[str, BatchOutcome | None], None] | None,
+    poll_policy: PollPolicy,
+) -> AsyncIterator[BatchOutcome]:
+    import asyncio
+
+    from anyio.to_thread import run_sync as offload
+
+    await offload(_prepare_directories, journal, owned_journal, results_dir)
+    batch = _Batch(
+        client,
+        journal=journal,
+        out_dir=results_dir,
+        recreate_uncertain=recreate_uncertain,
+        on_event=on_event,
+        poll_policy=poll_policy,
+    )
+    audio_iter = iter(audio) if audio is not None else None
+    # At most `concurrency` inputs in flight (tasks, not threads); outcomes in input order.
+    pending: collections.deque[asyncio.Task[BatchOutcome]] = collections.deque()
+    finished = False
+    try:
+        for index, value in enumerate(payloads):
+            item = _as_input(value, next(audio_iter, None) if audio_iter is not None else None)
+            plan = batch.plan(item, index)
+            pending.append(asyncio.ensure_future(batch.run_one_async(item, index, plan, offload)))
+            while len(pending) >= concurrency:
+                yield await pending.popleft()
+        while pending:
+            yield await pending.popleft()
+        finished = True
+    finally:
+        # Stopped early (the caller left the loop, or was cancelled): nothing new starts, and
+        # the inputs in flight are cancelled. The journal says which of their jobs exist
+        # ("created"), so a re-run waits for those; a create cut short stays uncertain.
+        batch.stopping.set()
+        for task in pending:
+            task.cancel()
+        if journal is not None and owned_journal and (finished or not pending):
             journal.close()

@@ -23,6 +23,7 @@ default warning filter shows each once per call site.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 import warnings
@@ -179,6 +180,10 @@ def deprecated_one_call(function_name: str, details: str) -> Callable[[F], F]:
             )
             return function(*args, **kwargs)
 
+        if inspect.iscoroutinefunction(function) and hasattr(inspect, "markcoroutinefunction"):
+            # Warned when called, not when awaited: a coroutine run by asyncio.gather or a task
+            # has no caller frame left to point at. Still a coroutine function (Python 3.12+).
+            inspect.markcoroutinefunction(wrapper)
         return cast(F, wrapper)
 
     return decorate

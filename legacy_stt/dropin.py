@@ -122,7 +122,7 @@ class LegacyCallTimeout(requests.exceptions.ReadTimeout, PollTimeout):
         OSError.__init__(self, message)
 
 
-def _base_key(url: str) -> tuple[str, str, str]:
+def base_key(url: str) -> tuple[str, str, str]:
     """(scheme, host:port, path prefix) of a base URL, with the default port made explicit."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -130,7 +130,7 @@ def _base_key(url: str) -> tuple[str, str, str]:
     return scheme, f"{(parts.hostname or '').lower()}:{port}", parts.path.rstrip("/")
 
 
-class _IterableReader:
+class IterableReader:
     """``read(n)`` over an iterable of byte chunks (a generator body)."""
 
     def __init__(self, chunks: Iterable[Any]) -> None:
@@ -170,7 +170,7 @@ def _body_reader(body: Any) -> IO[bytes] | bytes:
         return bytes(body)
     if hasattr(body, "read"):
         return _BytesOnly(body)  # type: ignore[return-value]
-    return _IterableReader(body)  # type: ignore[return-value]
+    return IterableReader(body)  # type: ignore[return-value]
 
 
 def _read_timeout(timeout: RequestTimeout) -> float | None:
@@ -239,7 +239,7 @@ class LegacyTransport(BaseAdapter):
         )
         self.base_url = self._endpoint.base_url
         self.intercepted = tuple(dict.fromkeys((DEFAULT_BASE_URL, self.base_url)))
-        self._bases = {_base_key(url) for url in self.intercepted}
+        self._bases = {base_key(url) for url in self.intercepted}
         self._passthrough = passthrough if passthrough is not None else HTTPAdapter()
 
     def __repr__(self) -> str:
@@ -248,7 +248,7 @@ class LegacyTransport(BaseAdapter):
     def handles(self, url: str) -> bool:
         """True for a URL of the legacy endpoint on one of the intercepted base URLs."""
         try:
-            scheme, host, path = _base_key(url)
+            scheme, host, path = base_key(url)
         except ValueError:  # an invalid port: not ours to judge
             return False
         path = urlsplit(url).path.rstrip("/")

@@ -66,6 +66,7 @@ __all__ = [
     "read_legacy_request",
     "reply_for_error",
     "bearer_key",
+    "key_for_call",
     "CallerAuthorization",
     "error_body",
     "status_phrase",
@@ -417,6 +418,30 @@ def reply_for_error(error: BaseException, notices: tuple[ParameterNotice, ...] =
     )
 
 
+def key_for_call(
+    fixed: APIKey | None, authorization: CallerAuthorization, default: APIKey | None
+) -> APIKey:
+    """The key a legacy call runs with: ``fixed`` (the operator's), else the caller's bearer
+    key, else ``default``; an ``AuthenticationError`` (401) that says what is wrong if none."""
+    key = fixed or authorization.key or default
+    if key is None:
+        if authorization.empty:
+            raise AuthenticationError(
+                "the Authorization header holds an empty key (`Bearer ` and nothing after "
+                "it): is the variable it comes from, such as AIML_API_KEY, set?",
+                status_code=401,
+            )
+        if authorization.present:
+            raise AuthenticationError(
+                "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`",
+                status_code=401,
+            )
+        raise AuthenticationError(
+            "no API key: send the header `Authorization: Bearer <key>`", status_code=401
+        )
+    return key
+
+
 class LegacyEndpoint:
     """Runs legacy requests on the two-step API of the service at ``base_url``.
 
@@ -475,23 +500,7 @@ class LegacyEndpoint:
         return f"<LegacyEndpoint {self.base_url} target={self.target!r}>"
 
     def _key_for(self, authorization: CallerAuthorization) -> APIKey:
-        key = self._api_key or authorization.key or self._default_api_key
-        if key is None:
-            if authorization.empty:
-                raise AuthenticationError(
-                    "the Authorization header holds an empty key (`Bearer ` and nothing after "
-                    "it): is the variable it comes from, such as AIML_API_KEY, set?",
-                    status_code=401,
-                )
-            if authorization.present:
-                raise AuthenticationError(
-                    "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`",
-                    status_code=401,
-                )
-            raise AuthenticationError(
-                "no API key: send the header `Authorization: Bearer <key>`", status_code=401
-            )
-        return key
+        return key_for_call(self._api_key, authorization, self._default_api_key)
 
     def reply(
         self,
@@ -543,7 +552,8 @@ class LegacyEndpoint:
         notices: list[ParameterNotice],
         settings: Mapping[str, Any],
     ) -> LegacyReply:
-        from .client import Client, concerning
+        from .calls import concerning
+        from .client import Client
 
         client = Client(
             self._key_for(authorization),
@@ -551,11 +561,11 @@ class LegacyEndpoint:
             **self._client_options,
             **settings,
         )
-        job, found = client._prepare(request.payload, request.upload)
+        job, found = client.prepare_job(request.payload, request.upload)
         notices.extend(found)
-        generation_id = client._create(job)
+        generation_id = client.create_job(job)
         with concerning(generation_id):
-            body = client._wait(generation_id, job)
+            body = client.wait_for_job(generation_id, job)
         return LegacyReply(
             201, body, {"X-Generation-Id": generation_id}, tuple(notices), generation_id
         )

@@ -74,7 +74,7 @@ def _values_sent_as_given_problems(
     if not adapter.create_schema:
         return []
     from .schema import validator_for
-    from .validation import _problem_from_error
+    from .validation import problem_from_error
 
     validator = validator_for(adapter.create_schema)
     if validator.is_valid(body):
@@ -84,7 +84,7 @@ def _values_sent_as_given_problems(
         key = error.absolute_path[0] if error.absolute_path else None
         # Identity, not equality: only a value the adapter passed on untouched is the caller's.
         if key in report.params and body.get(key) is report.params[key]:
-            problem = _problem_from_error(error)
+            problem = problem_from_error(error)
             problems.append(
                 Problem(
                     problem.pointer, f"{problem.message} (sent to {model} as it is)", problem.code

@@ -51,7 +51,7 @@ from .exceptions import (
     UnexpectedAnswer,
     resume_hint,
 )
-from .polling import PollAnswer
+from .polling import PollAnswer, PollPolicy, wait_steps
 from .retries import Backpressure, RetryPolicy, retry_after_from_headers
 from .steps import (
     MAX_ANSWER_BYTES,
@@ -74,6 +74,7 @@ __all__ = [
     "display_url",
     "encode_json",
     "fetch_job",
+    "wait_job",
     "read_poll_answer",
     "service_message",
 ]
@@ -566,6 +567,33 @@ def fetch_job(
         generation_id,
         request_id=_request_id(answer, service.secret),
         limit=service.answer_limit,
+    )
+
+
+def wait_job(
+    service: Service,
+    generation_id: str,
+    *,
+    timeout: float,
+    policy: PollPolicy,
+    poll_first: bool = False,
+    first_wait: float | None = None,
+) -> Flow[Any]:
+    """Poll ``GET /v1/stt/{generation_id}`` until the job is finished; its result.
+
+    The schedule, statuses and deadline are ``polling.wait_steps``'; each
+    poll is ``fetch_job`` with its retries, bounded by what is left.
+    """
+    return (
+        yield from wait_steps(
+            lambda cap: fetch_job(service, generation_id, cap=cap),
+            generation_id,
+            timeout=timeout,
+            policy=policy,
+            clock=service.clock,
+            poll_first=poll_first,
+            first_wait=first_wait,
+        )
     )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
@@ -226,7 +225,7 @@ def _portable(schema: Any) -> bool:
 
 
 #: How fastjsonschema compiles a schema: the generated module and a compile at run time alike.
-_FASTJSONSCHEMA_OPTIONS: dict[str, Any] = {
+FASTJSONSCHEMA_OPTIONS: dict[str, Any] = {
     "use_formats": False,
     # By default fastjsonschema writes each "default" into the checked object: the
     # caller's payload would change, and defaults would be sent as if the caller had asked.
@@ -236,7 +235,7 @@ _FASTJSONSCHEMA_OPTIONS: dict[str, Any] = {
 }
 
 
-def _for_fastjsonschema(schema: Mapping[str, Any]) -> dict[str, Any]:
+def for_fastjsonschema(schema: Mapping[str, Any]) -> dict[str, Any]:
     """A portable schema as fastjsonschema compiles it: Draft 7, its constraints only."""
     return {
         **_constraints_only(schema),
@@ -288,7 +287,7 @@ def fast_validity_check(
     except ImportError:  # pragma: no cover - it is a declared dependency
         return None
     if compiled is None:
-        compiled = fastjsonschema.compile(_for_fastjsonschema(schema), **_FASTJSONSCHEMA_OPTIONS)
+        compiled = fastjsonschema.compile(for_fastjsonschema(schema), **FASTJSONSCHEMA_OPTIONS)
     return _yes_or_no(compiled)
 
 
@@ -370,7 +369,7 @@ def _member_code(
     return {
         member: compiled[member]
         for member, schema in members.items()
-        if member in compiled and sources.get(member) == _canonical(schema)
+        if member in compiled and sources.get(member) == canonical(schema)
     }
 
 
@@ -395,10 +394,10 @@ def _yes_or_no(compiled: Callable[[Any], Any]) -> Callable[[Any], bool]:
 COMPILED_MODULE = "_compiled_schema"
 
 
-def _canonical(schema: Mapping[str, Any]) -> str:
+def canonical(schema: Mapping[str, Any]) -> str:
     """What the generated module records of the schema a check was made from: what fastjsonschema
     compiled, as JSON text (so a new description does not make it stale)."""
-    return json.dumps(_for_fastjsonschema(schema), sort_keys=True, separators=(",", ":"))
+    return json.dumps(for_fastjsonschema(schema), sort_keys=True, separators=(",", ":"))
 
 
 def _pregenerated(name: str, schema: Mapping[str, Any]) -> Callable[[Any], Any] | None:
@@ -407,94 +406,9 @@ def _pregenerated(name: str, schema: Mapping[str, Any]) -> Callable[[Any], Any] 
         from . import _compiled_schema as generated
     except ImportError:  # not generated, or by a fastjsonschema newer than the installed one
         return None
-    if generated.SOURCES.get(name) != _canonical(schema):
+    if generated.SOURCES.get(name) != canonical(schema):
         return None  # stale: the schema changed since the module was written
     return generated.CHECKS[name]
-
-
-def compiled_module_source(
-    schemas: Mapping[str, Mapping[str, Any]],
-    members: Mapping[str, Mapping[str, Mapping[str, Any]]],
-) -> str:
-    """The text of ``legacy_stt/_compiled_schema.py``: compiled checks of the named schemas.
-
-    ``CHECKS`` holds a check of each schema and ``MEMBER_CHECKS`` one of each
-    of its members (``members``: their schemas, by schema name). Each check
-    is fastjsonschema's code (with the options above), renamed;
-    ``SOURCES`` and ``MEMBER_SOURCES`` record the schemas they were made
-    from, so that a stale one is never used.
-    """
-    import fastjsonschema
-
-    header = None
-    functions = []
-
-    def function(schema: Mapping[str, Any], function_name: str) -> str:
-        nonlocal header
-        code = fastjsonschema.compile_to_code(
-            _for_fastjsonschema(schema), **_FASTJSONSCHEMA_OPTIONS
-        )
-        head, separator, body = code.partition("\ndef validate(")
-        if not separator or "\ndef " in body or header not in (None, head):
-            raise RuntimeError(f"unexpected code from fastjsonschema for {function_name}")
-        header = head
-        functions.append(f"def {function_name}(" + body.rstrip() + "\n")
-        return function_name
-
-    checks, member_checks, sources, member_sources = [], [], [], []
-    for name, schema in schemas.items():
-        prefix = "validate_" + re.sub(r"\W", "_", name)
-        checks.append(f"    {name!r}: {function(schema, prefix)},\n")
-        sources.append(f"    {name!r}: {_canonical(schema)!r},\n")
-        entries, entry_sources = [], []
-        for index, (member, member_schema) in enumerate(members.get(name, {}).items()):
-            entries.append(f"        {member!r}: {function(member_schema, f'{prefix}_{index}')},\n")
-            entry_sources.append(f"        {member!r}: {_canonical(member_schema)!r},\n")
-        member_checks.append(f"    {name!r}: {{\n{''.join(entries)}    }},\n")
-        member_sources.append(f"    {name!r}: {{\n{''.join(entry_sources)}    }},\n")
-    return (
-        '"""Compiled yes/no checks of the legacy request\'s families. Generated: do not edit.\n'
-        "\n"
-        "Written by ``python -m legacy_stt.schema`` with fastjsonschema "
-        f"{fastjsonschema.VERSION} from the\n"
-        "family schemas that ``legacy_stt.validation.legacy_families()`` derives from\n"
-        "``schemas/legacy-request.schema.json``. A check whose schema has changed since is\n"
-        "not used (its family is compiled at run time instead), and the test suite fails\n"
-        "until this file is written again.\n"
-        '"""\n'
-        "\n"
-        "# ruff: noqa\n"
-        "# fmt: off\n"
-        "# mypy: ignore-errors\n"
-        f"{(header or '').rstrip()}\n"
-        "\n"
-        f"SOURCES = {{\n{''.join(sources)}}}\n"
-        "\n"
-        f"MEMBER_SOURCES = {{\n{''.join(member_sources)}}}\n"
-        "\n\n" + "\n\n".join(functions) + "\n\n"
-        f"CHECKS = {{\n{''.join(checks)}}}\n"
-        "\n"
-        f"MEMBER_CHECKS = {{\n{''.join(member_checks)}}}\n"
-    )
-
-
-def write_compiled_module() -> str:
-    """Write ``legacy_stt/_compiled_schema.py`` afresh from the shipped schema; its path."""
-    from .validation import legacy_families
-
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), COMPILED_MODULE + ".py")
-    families = legacy_families()
-    source = compiled_module_source(
-        {family.name: family.schema for family in families},
-        {family.name: family.member_schemas() for family in families},
-    )
-    with open(path, "w", encoding="utf-8", newline="\n") as file:
-        file.write(source)
-    return path
-
-
-if __name__ == "__main__":  # pragma: no cover - python -m legacy_stt.schema
-    print("wrote", write_compiled_module())
 
 
 # --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ an asynchronous shell, so no rule is written twice.
 from __future__ import annotations
 
 import enum
-from collections.abc import Generator, Mapping
+from collections.abc import Awaitable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar, Union
 
@@ -32,6 +32,7 @@ __all__ = [
     "Sleep",
     "returning",
     "run_flow",
+    "run_flow_async",
 ]
 
 #: The largest create or poll answer read, in bytes after decompression. A poll's result
@@ -152,6 +153,25 @@ def run_flow(
             event = None
         else:
             event = send(step.request)
+
+
+async def run_flow_async(
+    flow: Flow[T],
+    send: Callable[[Request], Awaitable[Answer | Failure]],
+    sleep: Callable[[float], Awaitable[Any]],
+) -> T:
+    """``run_flow`` for an asynchronous shell: ``send`` and ``sleep`` are awaited."""
+    event: Event = None
+    while True:
+        try:
+            step = flow.send(event)
+        except StopIteration as done:
+            return done.value
+        if isinstance(step, Sleep):
+            await sleep(step.seconds)
+            event = None
+        else:
+            event = await send(step.request)
 
 
 def returning(value: T) -> Flow[T]:

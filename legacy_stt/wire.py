@@ -31,7 +31,6 @@ import socket
 import threading
 import time
 import weakref
-import zlib
 from typing import Any
 
 import requests
@@ -39,6 +38,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from .bodies import ACCEPT_ENCODING, AnswerBody, UnwantedEncoding
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -55,7 +56,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The encodings asked for, and so the only ones decoded: each is bounded by ``read_body``.
-ACCEPT_ENCODING = "gzip, deflate"
 _CHUNK = 64 * 1024
 
 
@@ -418,79 +418,20 @@ def bounded_session() -> requests.Session:
 # -- reading an answer --------------------------------------------------------------------
 
 
-class UnwantedEncoding(ValueError):
-    """The answer is in a content encoding that was not asked for, or its compression is corrupt."""
-
-
-class _Inflater:
-    """gzip or deflate, inflated in bounded steps (zlib's ``max_length``).
-
-    Input not yet inflated is kept; a gzip stream of several members (RFC
-    1952 allows it) is read member after member.
-    """
-
-    def __init__(self, encoding: str) -> None:
-        self._gzip = encoding in ("gzip", "x-gzip")
-        self._decoder = self._new()
-        self._pending = b""
-        self._sniffed = self._gzip
-
-    def _new(self, wbits: int | None = None) -> Any:
-        if wbits is None:
-            wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
-        return zlib.decompressobj(wbits)
-
-    def feed(self, data: bytes) -> None:
-        self._pending += data
-
-    def take(self, room: int) -> bytes:
-        """Up to ``room`` inflated bytes from what was fed (``b""``: all of it is used)."""
-        while self._pending:
-            data = self._pending
-            self._pending = b""
-            if not self._sniffed:
-                self._sniffed = True
-                try:
-                    out = self._decoder.decompress(data, room)
-                except zlib.error:
-                    # "deflate" is sometimes sent raw, without the zlib header
-                    self._decoder = self._new(-zlib.MAX_WBITS)
-                    out = self._decoder.decompress(data, room)
-            else:
-                out = self._decoder.decompress(data, room)
-            if self._decoder.eof:
-                # What follows a member's end is in unused_data (the tail may repeat it): the
-                # next gzip member, or trailing bytes that the next decoder refuses.
-                self._pending = self._decoder.unused_data
-                if self._pending:
-                    self._decoder = self._new()
-            else:
-                self._pending = self._decoder.unconsumed_tail
-            if out:
-                return out
-        return b""
-
-
 def read_body(response: requests.Response, limit: int, exchange: Exchange) -> tuple[bytes, bool]:
-    """The answer's body, decompressed, and whether it is whole.
+    """The answer's body, decompressed, and whether it is whole (see ``bodies.AnswerBody``).
 
-    Reads a chunk at a time; stops one byte past ``limit``, and then returns
-    only the body's first chunk with ``False``. Once the last byte has
-    arrived, no bound applies to inflating it. Raises ``UnwantedEncoding``
-    for an encoding other than gzip or deflate, ``TimeoutError`` when the
-    exchange's bound cut the answer short, and whatever the connection raises.
+    Reads a chunk at a time, within the exchange's bound. Raises
+    ``UnwantedEncoding`` for an encoding other than gzip or deflate,
+    ``TimeoutError`` when the exchange's bound cut the answer short, and
+    whatever the connection raises.
     """
     raw = response.raw
-    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-    inflater: _Inflater | None = None
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        inflater = _Inflater(encoding)
-    elif encoding not in ("", "identity"):
-        raise UnwantedEncoding(encoding)
-    declared = response.headers.get("Content-Length", "")
-    if inflater is None and declared.isdigit() and int(declared) > limit:
-        return b"", False  # refused before a byte of it is read
-    body = bytearray()
+    body = AnswerBody(
+        response.headers.get("Content-Encoding"), response.headers.get("Content-Length"), limit
+    )
+    if body.too_large:
+        return body.value()  # refused before a byte of it is read
     while True:
         if exchange.passed():
             raise TimeoutError("the answer did not arrive in time")
@@ -499,21 +440,5 @@ def read_body(response: requests.Response, limit: int, exchange: Exchange) -> tu
         # The watchdog's shutdown ends a body without a length like a normal end would.
         if finished and not exchange.received():
             raise TimeoutError("the answer did not arrive in time")
-        if inflater is None:
-            body += chunk
-        else:
-            # Inflated in steps of at most a chunk: a small compressed chunk can hold megabytes.
-            inflater.feed(chunk)
-            while len(body) <= limit:
-                try:
-                    out = inflater.take(min(limit + 1 - len(body), _CHUNK))
-                except zlib.error:
-                    raise UnwantedEncoding(f"{encoding} (corrupt)") from None
-                if not out:
-                    break
-                body += out
-        if len(body) > limit:
-            # Only the start is kept (what an error message may quote), not a copy of it all.
-            return bytes(body[:_CHUNK]), False
-        if finished:
-            return bytes(body), True
+        if body.feed(chunk) or finished:
+            return body.value()

@@ -354,3 +354,16 @@ def test_a_source_name_that_is_not_utf8_is_journaled(
         poll_policy=QUICK_POLLS,
     )
     assert outcome.ok, outcome.error
+
+
+def test_a_large_batch_keeps_its_poll_rate() -> None:
+    from legacy_stt.batch import BATCH_POLL_POLICY, BATCH_POLL_RATE, batch_poll_policy
+
+    assert batch_poll_policy(8) == BATCH_POLL_POLICY  # small batches poll as finely as before
+    wide = batch_poll_policy(1000)
+    # 1,000 jobs each polling at its first delay stay within the batch's rate
+    assert 1000 / wide.first_delay <= BATCH_POLL_RATE * 1.0001
+    assert (
+        wide.max_delay >= wide.first_delay
+        and wide.backoff_factor == BATCH_POLL_POLICY.backoff_factor
+    )

@@ -45,7 +45,8 @@ def _run(
 
 def test_a_job_to_pick_up_is_named_with_the_command_that_does_it(stt_emulator: Emulator) -> None:
     stt_emulator.job_duration = 30.0
-    done = _run("transcribe", PAYLOAD_FILE, "--base-url", stt_emulator.url, "--poll-timeout", "1")
+    # any poll timeout short of the 30 s job will do (0.5 s, as in the tests below)
+    done = _run("transcribe", PAYLOAD_FILE, "--base-url", stt_emulator.url, "--poll-timeout", "0.5")
     [job] = stt_emulator.jobs
     assert done.returncode == 1
     assert f"legacy-stt result {job}" in done.stderr
@@ -54,7 +55,10 @@ def test_a_job_to_pick_up_is_named_with_the_command_that_does_it(stt_emulator: E
 
 def test_a_proxy_caller_is_told_the_request_that_picks_the_job_up(stt_emulator: Emulator) -> None:
     stt_emulator.job_duration = 30.0
-    with legacy_stt.CompatibilityProxy(port=0, upstream=stt_emulator.url, poll_timeout=1) as proxy:
+    # any poll timeout short of the 30 s job will do
+    with legacy_stt.CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, poll_timeout=0.5
+    ) as proxy:
         answer = requests.post(
             proxy.url + "/v1/stt",
             headers={"Authorization": f"Bearer {SECRET_KEY}"},

@@ -10,6 +10,7 @@ import warnings
 from typing import Any
 
 import pytest
+from _speed import FAST_RETRIES
 from _support import (
     EXAMPLES,
     FAST_POLLS,
@@ -102,7 +103,7 @@ def test_audio_as_path_bytes_or_file_object(
     path = EXAMPLES / "audio" / "beeps.wav"
     data = path.read_bytes()
     audio: Any = {"path": path, "str": str(path), "bytes": data, "file": io.BytesIO(data)}[kind]
-    body = client._transcribe({"model": "#g1_whisper-small"}, audio=audio)
+    body = client.legacy_call({"model": "#g1_whisper-small"}, audio=audio)
     assert body["metadata"]["duration"] == 2.0  # read from the WAV header by the emulator
     assert body["metadata"]["sha256"] == __import__("hashlib").sha256(data).hexdigest()
     assert stt_emulator.creates[0].files["audio"][2] == len(data)
@@ -110,7 +111,7 @@ def test_audio_as_path_bytes_or_file_object(
 
 def test_embedded_buffer_audio_is_sent_as_an_upload(client: Client, stt_emulator: Emulator) -> None:
     payload = load_example("valid/whisper-tiny-buffer.json")
-    body = client._transcribe(payload)
+    body = client.legacy_call(payload)
     create = stt_emulator.creates[0]
     assert create.files["audio"][0] == "tiny.wav" and create.files["audio"][1] == "audio/wav"
     assert create.files["audio"][2] == len(payload["audio"]["buffer"]["data"])
@@ -190,13 +191,13 @@ def test_environment_supplies_key_and_base_url(
     monkeypatch.setenv("AIML_API_BASE_URL", stt_emulator.url + "/")
     with Client(poll_policy=FAST_POLLS) as env_client:
         assert env_client.base_url == stt_emulator.url
-        env_client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+        env_client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
     assert stt_emulator.creates[0].authorized
 
 
 def test_parameters_change_the_result_as_on_the_service(client: Client) -> None:
-    plain = client._transcribe({"model": "#g1_nova-2-meeting", "url": URL})
-    rich = client._transcribe(
+    plain = client.legacy_call({"model": "#g1_nova-2-meeting", "url": URL})
+    rich = client.legacy_call(
         {
             "model": "#g1_nova-2-meeting",
             "url": URL,
@@ -220,7 +221,7 @@ def test_parameters_change_the_result_as_on_the_service(client: Client) -> None:
 
 def test_create_answered_with_201_is_accepted(stt_emulator: Emulator, client: Client) -> None:
     stt_emulator.create_status = 201
-    body = client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+    body = client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
     assert stt_emulator.creates[0].status == 201 and deepgram_body_is_valid(body)
 
 
@@ -234,7 +235,7 @@ def test_failed_job_raises_transcription_failed_with_the_id_and_message(
     ):
         service.fail_next_jobs(1, "unsupported codec")
         with pytest.raises(TranscriptionFailed) as caught:
-            client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+            client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
     error = caught.value
     assert error.generation_id in service.jobs and error.status == status
     assert error.service_message == "unsupported codec" and "unsupported codec" in str(error)
@@ -248,7 +249,7 @@ def test_poll_timeout_carries_the_id_and_result_picks_the_job_up(stt_emulator: E
     ) as impatient:
         started = time.monotonic()
         with pytest.raises(PollTimeout) as caught:
-            impatient._transcribe({"model": "#g1_nova-2-general", "url": URL})
+            impatient.legacy_call({"model": "#g1_nova-2-general", "url": URL})
         assert time.monotonic() - started < 2.0
         generation_id = caught.value.generation_id
         assert generation_id in str(caught.value) and isinstance(caught.value, TimeoutError)
@@ -283,7 +284,7 @@ def test_unknown_status_is_read_as_not_yet_with_one_warning(
         "failed": "error",
     }
     with pytest.warns(legacy_stt.UnknownStatusWarning) as caught:
-        body = client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+        body = client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
     named = sorted(
         str(w.message).split("status ")[1].split(";")[0]
         for w in caught
@@ -300,7 +301,7 @@ def test_retry_after_on_a_poll_is_followed(stt_emulator: Emulator) -> None:
     with Client(SECRET_KEY, base_url=stt_emulator.url, poll_policy=slow_hint) as client:
         stt_emulator.job_duration = 0.5
         started = time.monotonic()
-        client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+        client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
         elapsed = time.monotonic() - started
     # without the hint this would poll every 10 ms (about 50 polls); with it, one every 0.4 s
     assert 2 <= len(stt_emulator.polls) <= 3
@@ -310,7 +311,7 @@ def test_retry_after_on_a_poll_is_followed(stt_emulator: Emulator) -> None:
 def test_a_429_on_a_poll_is_waited_out(stt_emulator: Emulator, client: Client) -> None:
     stt_emulator.rate_limit("poll", retry_after="0.2", times=1)
     started = time.monotonic()
-    body = client._transcribe({"model": "#g1_nova-2-general", "url": URL})
+    body = client.legacy_call({"model": "#g1_nova-2-general", "url": URL})
     assert time.monotonic() - started >= 0.2
     assert next(r.status for r in stt_emulator.polls) == 429
     assert deepgram_body_is_valid(body) and len(stt_emulator.creates) == 1
@@ -381,7 +382,8 @@ def test_missing_key_is_an_authentication_error_before_sending(
 def test_service_down_is_service_unreachable() -> None:
     with Emulator() as service:
         url = service.url
-    with Client(SECRET_KEY, base_url=url, timeout=(0.5, 0.5)) as client:
+    # fast backoffs: this test is about the outcome, not the default waits (same retry count)
+    with Client(SECRET_KEY, base_url=url, timeout=(0.5, 0.5), retry=FAST_RETRIES) as client:
         with pytest.raises(ServiceUnreachable, match="no job was created"):
             client.submit({"model": "#g1_nova-2-general", "url": URL})
 
@@ -443,7 +445,7 @@ def test_concurrent_calls_share_one_client(client: Client, stt_emulator: Emulato
         {"model": "#g1_nova-2-general", "url": f"https://example.com/{n}.mp3"} for n in range(12)
     ]
     with ThreadPoolExecutor(max_workers=6) as pool:
-        bodies = list(pool.map(client._transcribe, payloads))
+        bodies = list(pool.map(client.legacy_call, payloads))
     assert len(stt_emulator.creates) == 12
     assert len({body["metadata"]["request_id"] for body in bodies}) == 12
     assert [body["metadata"]["sha256"] for body in bodies] == [

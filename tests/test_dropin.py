@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+from _speed import FAST_RETRIES
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
 import legacy_stt
@@ -318,7 +319,8 @@ def test_service_error_is_a_502_with_its_message(stt_emulator: Emulator, patched
 def test_service_down_is_a_requests_connection_error() -> None:
     with Emulator() as service:
         stopped_url = service.url
-    with patch_requests(base_url=stopped_url):
+    # fast backoffs: this test is about the outcome, not the default waits (same retry count)
+    with patch_requests(base_url=stopped_url, retry=FAST_RETRIES):
         with pytest.raises(requests.ConnectionError) as caught:
             _post(headers=AUTH)
     assert isinstance(caught.value, legacy_stt.ServiceUnreachable)

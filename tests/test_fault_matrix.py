@@ -17,6 +17,7 @@ from legacy_stt import JobMayExist, PollTimeout, RateLimitError, ServiceUnreacha
 from legacy_stt.testing.fault_matrix import (
     MATRIX_KEY,
     SCENARIOS,
+    SHELLS,
     Scenario,
     markdown_table,
     run_scenario,
@@ -25,9 +26,11 @@ from legacy_stt.testing.fault_matrix import (
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_row(scenario: Scenario) -> None:
-    observed = run_scenario(scenario)
+def test_row(scenario: Scenario, shell: str) -> None:
+    # One table for both clients: the same outcome, create count and job count.
+    observed = run_scenario(scenario, shell)
     assert observed.problems() == []
     assert observed.jobs <= 1  # never two billed jobs for one call
     if observed.error is not None:

@@ -33,6 +33,7 @@ from typing import Any, Callable
 
 import pytest
 import requests
+from _speed import ONE_FAST_RETRY
 from _support import FAST_POLLS, SECRET_KEY
 
 import legacy_stt
@@ -131,7 +132,10 @@ def _answer(status: str, body: bytes, *headers: str) -> bytes:
 
 def test_a_poll_that_loses_the_connection_names_the_job(stt_emulator: Emulator) -> None:
     stt_emulator.inject("poll", kind="reset", times=1000)
-    client = Client(SECRET_KEY, base_url=stt_emulator.url, poll_policy=FAST_POLLS, retry=1)
+    # fast backoff: this test is about the job's id, not the default wait before the retry
+    client = Client(
+        SECRET_KEY, base_url=stt_emulator.url, poll_policy=FAST_POLLS, retry=ONE_FAST_RETRY
+    )
     with pytest.raises(ServiceUnreachable) as caught:
         client.stt(PAYLOAD)
     [job] = stt_emulator.jobs
@@ -144,7 +148,10 @@ def test_a_poll_that_loses_the_connection_names_the_job(stt_emulator: Emulator) 
 
 def test_the_drop_in_says_a_job_exists_when_polls_fail(stt_emulator: Emulator) -> None:
     stt_emulator.inject("poll", kind="reset", times=1000)
-    with legacy_stt.patch_requests(base_url=stt_emulator.url, retry=1, poll_policy=FAST_POLLS):
+    # fast backoff: this test is about the job's id, not the default wait before the retry
+    with legacy_stt.patch_requests(
+        base_url=stt_emulator.url, retry=ONE_FAST_RETRY, poll_policy=FAST_POLLS
+    ):
         with pytest.raises(requests.ConnectionError) as caught:
             requests.post(
                 stt_emulator.url + "/v1/stt",
@@ -160,8 +167,9 @@ def test_the_drop_in_says_a_job_exists_when_polls_fail(stt_emulator: Emulator) -
 
 def test_the_proxy_names_the_job_when_polls_fail(stt_emulator: Emulator) -> None:
     stt_emulator.inject("poll", kind="reset", times=1000)
+    # fast backoff: this test is about the job's id, not the default wait before the retry
     with legacy_stt.CompatibilityProxy(
-        port=0, upstream=stt_emulator.url, retry=1, poll_policy=FAST_POLLS
+        port=0, upstream=stt_emulator.url, retry=ONE_FAST_RETRY, poll_policy=FAST_POLLS
     ) as proxy:
         answer = requests.post(
             proxy.url + "/v1/stt", headers={"Authorization": f"Bearer {SECRET_KEY}"}, json=PAYLOAD
@@ -540,8 +548,13 @@ def test_no_frame_of_a_raised_error_holds_the_key(
     stt_emulator: Emulator, arrange: Callable[[Emulator], Any], expected: type
 ) -> None:
     arrange(stt_emulator)
+    # fast backoff: this test is about the frames' locals, not the default wait before the retry
     client = Client(
-        SECRET_KEY, base_url=stt_emulator.url, timeout=(1, 1), retry=1, poll_policy=FAST_POLLS
+        SECRET_KEY,
+        base_url=stt_emulator.url,
+        timeout=(1, 1),
+        retry=ONE_FAST_RETRY,
+        poll_policy=FAST_POLLS,
     )
     with pytest.raises(expected) as caught:
         client.stt(PAYLOAD)
@@ -552,7 +565,10 @@ def test_no_frame_of_a_raised_error_holds_the_key(
 
 def test_no_frame_of_a_drop_in_error_holds_the_key(stt_emulator: Emulator) -> None:
     stt_emulator.inject("poll", kind="reset", times=1000)
-    with legacy_stt.patch_requests(base_url=stt_emulator.url, retry=1, poll_policy=FAST_POLLS):
+    # fast backoff: this test is about the frames' locals, not the default wait before the retry
+    with legacy_stt.patch_requests(
+        base_url=stt_emulator.url, retry=ONE_FAST_RETRY, poll_policy=FAST_POLLS
+    ):
         with pytest.raises(requests.ConnectionError) as caught:
             requests.post(
                 stt_emulator.url + "/v1/stt",

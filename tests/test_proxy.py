@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import requests
+from _speed import FAST_RETRIES
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
 import legacy_stt
@@ -355,7 +356,10 @@ def test_fallback_key_only_when_no_authorization_is_sent(stt_emulator: Emulator)
 )
 def test_upstream_down_is_502_json(method: str, path: str) -> None:
     upstream = f"http://127.0.0.1:{closed_port()}"
-    with CompatibilityProxy(port=0, upstream=upstream, poll_policy=FAST_POLLS) as proxy:
+    # fast backoffs: this test is about the outcome, not the default waits (same retry count)
+    with CompatibilityProxy(
+        port=0, upstream=upstream, poll_policy=FAST_POLLS, retry=FAST_RETRIES
+    ) as proxy:
         response = requests.request(
             method, proxy.url + path, json=DOC_PAYLOAD, headers=AUTH, timeout=20
         )
@@ -766,8 +770,10 @@ def test_serve_usage_errors_are_one_line_exit_2() -> None:
             (("--port", "0", "--allowed-host", "http://x/"), "--allowed-host"),
             (("--port", "0", "--migration-guide-url", "MIGRATION.md"), "migration_guide_url"),
         ]
-        for args, fragment in cases:
-            result = run_serve(*args)
+        # independent processes: run side by side (the same checks, in a fraction of the time)
+        with concurrent.futures.ThreadPoolExecutor(len(cases)) as pool:
+            results = list(pool.map(lambda case: run_serve(*case[0]), cases))
+        for (args, fragment), result in zip(cases, results):
             lines = result.stderr.strip().splitlines()
             assert result.returncode == 2, (args, result.stderr)
             assert len(lines) == 1 and lines[0].startswith("legacy-stt: error: "), result.stderr

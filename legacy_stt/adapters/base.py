@@ -25,7 +25,7 @@ from ..deprecations import (
     DroppedParameterWarning,
     RenamedParameterWarning,
 )
-from ..validation import ParameterNotice
+from ..families import ParameterNotice
 
 __all__ = [
     "ParameterRule",
@@ -347,7 +347,7 @@ class ModelAdapter:
         legacy_model = params.get("model")
         if not isinstance(legacy_model, str) or legacy_model in self.legacy_models:
             return self.input_family
-        from ..validation import legacy_families  # the shipped schema only: no plug-in lookups
+        from ..families import legacy_families  # the shipped schema only: no plug-in lookups
 
         for family in legacy_families():
             if legacy_model in family.models:

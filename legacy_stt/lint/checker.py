@@ -384,7 +384,7 @@ def _as_sent_in_a_form(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> list[Issue]:
     """Unknown-parameter issues for members whose values are computed (their names are still known)."""
-    from ..validation import _unknown_parameter_notice, family_of_model
+    from ..validation import family_of_model, unknown_parameter_notice
 
     model = payload.get("model")
     family = family_of_model(model) if isinstance(model, str) else None
@@ -393,7 +393,7 @@ def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> 
     issues = []
     for key in sorted(unresolved):
         if key not in family.parameters and key not in INPUT_MEMBERS:
-            notice = _unknown_parameter_notice(key, model, family)  # type: ignore[arg-type]
+            notice = unknown_parameter_notice(key, model, family)  # type: ignore[arg-type]
             issues.append(Issue(notice.pointer, WARNING, notice.code, notice.message))
     return issues
 

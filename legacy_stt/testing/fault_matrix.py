@@ -1,7 +1,8 @@
-"""The fault matrix: how ``Client.stt`` behaves when the service or the network misbehaves.
+"""The fault matrix: how ``Client.stt`` and ``AsyncClient.stt`` behave when the service or the network misbehaves.
 
 Each ``Scenario`` scripts one misbehaviour on a fresh emulator, runs one
-``Client.stt`` call against it with short timeouts and backoffs, and says
+``stt`` call against it with short timeouts and backoffs (with the sync
+client or the async one: ``SHELLS``), and says
 what must come of it: the result or which typed error, how many create
 requests reached the service, how many jobs (billed) were made, and how long
 the call may take. ``run_scenario`` measures what actually happened.
@@ -44,6 +45,7 @@ from .emulator import Emulator
 __all__ = [
     "MATRIX_KEY",
     "SCENARIOS",
+    "SHELLS",
     "Observation",
     "Scenario",
     "markdown_table",
@@ -67,8 +69,13 @@ ANSWER_LIMIT = 1024 * 1024
 DEEP = 100_000
 
 
-def matrix_client(base_url: str, **options: Any) -> Client:
-    """A client with the matrix's settings: short timeouts, short backoffs, the default retry count."""
+#: The clients every row runs with, one rule book: ``Client`` (requests) and ``AsyncClient`` on
+#: asyncio with each of its HTTP stacks (aiohttp, its default there, and httpx, as on trio).
+SHELLS = ("sync", "async", "async-httpx")
+
+
+def matrix_settings(base_url: str, **options: Any) -> dict[str, Any]:
+    """The matrix's client settings: short timeouts, short backoffs, the default retry count."""
     settings: dict[str, Any] = dict(
         base_url=base_url,
         timeout=(0.5, READ_TIMEOUT),
@@ -78,7 +85,12 @@ def matrix_client(base_url: str, **options: Any) -> Client:
         max_answer_size=ANSWER_LIMIT,
     )
     settings.update(options)
-    return Client(MATRIX_KEY, **settings)
+    return settings
+
+
+def matrix_client(base_url: str, **options: Any) -> Client:
+    """A ``Client`` with the matrix's settings (see ``matrix_settings``)."""
+    return Client(MATRIX_KEY, **matrix_settings(base_url, **options))
 
 
 @dataclass(frozen=True)
@@ -567,22 +579,24 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_scenario(scenario: Scenario) -> Observation:
-    """Run one scenario on a fresh emulator and observe what happened."""
+def run_scenario(scenario: Scenario, shell: str = "sync") -> Observation:
+    """Run one scenario on a fresh emulator, with the ``shell``'s client, and observe what happened."""
+    if shell not in SHELLS:
+        raise ValueError(f"shell must be one of {SHELLS}; got {shell!r}")
     with Emulator(job_duration=0.05) as emulator:
         scenario.arrange(emulator)
         base_url = f"http://127.0.0.1:{_free_port()}" if scenario.service_down else emulator.url
-        error: BaseException | None = None
-        body: Any = None
+        options = dict(scenario.client_options)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            with matrix_client(base_url, **dict(scenario.client_options)) as client:
-                started = time.monotonic()
-                try:
-                    body = client.stt(dict(PAYLOAD))
-                except Exception as raised:  # noqa: BLE001 - the observation records which
-                    error = raised
-                seconds = time.monotonic() - started
+            if shell == "sync":
+                error, body, seconds = _call(base_url, options)
+            else:
+                import asyncio
+
+                error, body, seconds = asyncio.run(
+                    _call_async(base_url, options, httpx_stack=shell == "async-httpx")
+                )
         # A slow create is still working when the client gives up: let it finish its job.
         settle = time.monotonic() + SLOW + 0.5
         while time.monotonic() < settle and any(r.status is None for r in emulator.creates):
@@ -597,6 +611,40 @@ def run_scenario(scenario: Scenario) -> Observation:
             warnings=[f"{w.category.__name__}: {w.message}" for w in caught],
             job_ids=tuple(emulator.jobs),
         )
+
+
+def _call(base_url: str, options: dict[str, Any]) -> tuple[BaseException | None, Any, float]:
+    error: BaseException | None = None
+    body: Any = None
+    with matrix_client(base_url, **options) as client:
+        started = time.monotonic()
+        try:
+            body = client.stt(dict(PAYLOAD))
+        except Exception as raised:  # noqa: BLE001 - the observation records which
+            error = raised
+        return error, body, time.monotonic() - started
+
+
+async def _call_async(
+    base_url: str, options: dict[str, Any], *, httpx_stack: bool
+) -> tuple[BaseException | None, Any, float]:
+    from ..async_client import AsyncClient
+    from ..async_transport import new_http_client
+
+    error: BaseException | None = None
+    body: Any = None
+    http_client = new_http_client() if httpx_stack else None
+    settings = matrix_settings(base_url, **options)
+    async with AsyncClient(MATRIX_KEY, http_client=http_client, **settings) as client:
+        started = time.monotonic()
+        try:
+            body = await client.stt(dict(PAYLOAD))
+        except Exception as raised:  # noqa: BLE001 - the observation records which
+            error = raised
+        seconds = time.monotonic() - started
+    if http_client is not None:
+        await http_client.aclose()
+    return error, body, seconds
 
 
 def markdown_table(times: dict[str, float] | None = None) -> str:
