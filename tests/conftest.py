@@ -11,6 +11,7 @@ way a user would, from wherever it is installed.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import pathlib
 import subprocess
@@ -110,6 +111,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
         if _leaks(content):  # failed here, as an assert in a hook would stop the whole run
             report.outcome = "failed"
             report.longrepr = f"API key leaked into {title}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist each worker audits its own tests: hand the counts to the controller.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["leak_audit"] = dict(_searched)
+
+
+if importlib.util.find_spec("xdist") is not None:  # its hooks exist only with it installed
+
+    def pytest_testnodedown(node: Any, error: Any) -> None:
+        _searched.update(getattr(node, "workeroutput", {}).get("leak_audit", {}))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

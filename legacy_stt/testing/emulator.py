@@ -83,8 +83,9 @@ VOCABULARIES: dict[str, dict[str, str]] = {
 
 #: Route names for ``inject()``.
 ROUTES = ("create", "poll", "legacy")
-#: Connections the listener queues before the kernel drops new ones.
-DEFAULT_BACKLOG = 128
+#: Connections the listener queues before the kernel drops new ones (a dropped one is retried
+#: by its client only after a second: a thousand clients starting at once would wait for that).
+DEFAULT_BACKLOG = 1024
 #: What an injected ``Fault`` does.
 FAULT_KINDS = ("status", "delay", "reset", "drop-after", "drip", "drip-headers", "huge")
 
