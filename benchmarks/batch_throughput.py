@@ -46,7 +46,7 @@ from pathlib import Path
 from _common import machine_info
 
 from legacy_stt import Client
-from legacy_stt.journal import Journal
+from legacy_stt.batch.journal import Journal
 from legacy_stt.testing import Emulator
 
 

@@ -303,7 +303,7 @@ def fire(side: str, url: str, count: int, tag: str) -> Round:
 
 def polling_floor(job_duration: float) -> float:
     """When the default poll schedule (no jitter) first polls at or after ``job_duration``."""
-    from legacy_stt.polling import PollPolicy
+    from legacy_stt.core.polling import PollPolicy
 
     policy = PollPolicy()
     elapsed, delay = 0.0, policy.first_delay

@@ -17,10 +17,31 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .adapters import ModelAdapter, ParameterRule
-    from .api import stt
-    from .async_client import AsyncClient
-    from .batch import BatchInput, BatchOutcome
-    from .client import Client
+    from .adapters.registry import get_adapter, register_adapter
+    from .aio.client import AsyncClient
+    from .batch.runner import BatchInput, BatchOutcome
+    from .compat.api import stt
+    from .compat.httpx_dropin import (
+        AsyncHTTPXLegacyTransport,
+        HTTPXLegacyCallConnectError,
+        HTTPXLegacyCallTimeout,
+        HTTPXLegacyTransport,
+        HTTPXPatch,
+        patch_httpx,
+        patch_httpx2,
+        unpatch_httpx,
+    )
+    from .compat.proxy import CompatibilityProxy
+    from .compat.requests_dropin import (
+        LegacyCallConnectionError,
+        LegacyCallTimeout,
+        LegacyTransport,
+        RequestsPatch,
+        patch_requests,
+        unpatch_requests,
+    )
+    from .core.polling import PollPolicy
+    from .core.retries import RetryPolicy
     from .deprecations import (
         ConflictingParameterWarning,
         DroppedParameterWarning,
@@ -31,14 +52,6 @@ if TYPE_CHECKING:  # pragma: no cover
         RenamedParameterWarning,
         UnknownParameterWarning,
         UnknownStatusWarning,
-    )
-    from .dropin import (
-        LegacyCallConnectionError,
-        LegacyCallTimeout,
-        LegacyTransport,
-        RequestsPatch,
-        patch_requests,
-        unpatch_requests,
     )
     from .exceptions import (
         APIError,
@@ -60,29 +73,16 @@ if TYPE_CHECKING:  # pragma: no cover
         TranscriptionFailed,
         UnexpectedAnswer,
     )
-    from .httpx_dropin import (
-        AsyncHTTPXLegacyTransport,
-        HTTPXLegacyCallConnectError,
-        HTTPXLegacyCallTimeout,
-        HTTPXLegacyTransport,
-        HTTPXPatch,
-        patch_httpx,
-        patch_httpx2,
-        unpatch_httpx,
-    )
-    from .polling import PollPolicy
-    from .proxy import CompatibilityProxy
-    from .registry import get_adapter, register_adapter
-    from .retries import RetryPolicy
-    from .validation import validate
+    from .payloads.validation import validate
+    from .sync.client import Client
 
 # Every public name is imported on first use (PEP 562): `legacy-stt check` needs neither the
 # client side (`requests` alone costs about 0.1 s) nor polling and retries, and a process that
 # checks a single payload file pays for each module it imports.
 _LAZY = {
     **dict.fromkeys(("ModelAdapter", "ParameterRule"), ".adapters"),
-    "stt": ".api",
-    "AsyncClient": ".async_client",
+    "stt": ".compat.api",
+    "AsyncClient": ".aio.client",
     **dict.fromkeys(
         (
             "patch_httpx",
@@ -94,10 +94,10 @@ _LAZY = {
             "HTTPXLegacyCallConnectError",
             "HTTPXLegacyCallTimeout",
         ),
-        ".httpx_dropin",
+        ".compat.httpx_dropin",
     ),
-    **dict.fromkeys(("BatchInput", "BatchOutcome"), ".batch"),
-    "Client": ".client",
+    **dict.fromkeys(("BatchInput", "BatchOutcome"), ".batch.runner"),
+    "Client": ".sync.client",
     **dict.fromkeys(
         (
             "LegacySTTWarning",
@@ -121,7 +121,7 @@ _LAZY = {
             "LegacyCallConnectionError",
             "LegacyCallTimeout",
         ),
-        ".dropin",
+        ".compat.requests_dropin",
     ),
     **dict.fromkeys(
         (
@@ -146,28 +146,27 @@ _LAZY = {
         ),
         ".exceptions",
     ),
-    "PollPolicy": ".polling",
-    "CompatibilityProxy": ".proxy",
-    **dict.fromkeys(("get_adapter", "register_adapter"), ".registry"),
-    "RetryPolicy": ".retries",
-    "validate": ".validation",
+    "PollPolicy": ".core.polling",
+    "CompatibilityProxy": ".compat.proxy",
+    **dict.fromkeys(("get_adapter", "register_adapter"), ".adapters.registry"),
+    "RetryPolicy": ".core.retries",
+    "validate": ".payloads.validation",
 }
 
-# Submodules that importing the package used to import, so that `legacy_stt.polling.X` after a
-# plain `import legacy_stt` keeps working.
+# The subpackages and shared modules, as attributes of the package on first use: after a plain
+# `import legacy_stt`, `legacy_stt.core.polling.PollPolicy` works as it did when it was imported.
 _SUBMODULES = frozenset(
     {
         "_text",
         "adapters",
+        "aio",
+        "batch",
+        "compat",
+        "core",
         "deprecations",
         "exceptions",
-        "polling",
-        "registry",
-        "retries",
-        "schema",
-        "steps",
-        "uploads",
-        "validation",
+        "payloads",
+        "sync",
     }
 )
 

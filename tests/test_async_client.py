@@ -36,8 +36,8 @@ from legacy_stt import (
     PollTimeout,
     RemovedInLegacySTT2Warning,
 )
-from legacy_stt.batch import run_batch_async
-from legacy_stt.registry import default_registry
+from legacy_stt.adapters.registry import default_registry
+from legacy_stt.batch.runner import run_batch_async
 from legacy_stt.testing import Emulator
 
 URL = "https://example.com/audio/call.mp3"

@@ -18,9 +18,9 @@ from legacy_stt import (
     PollPolicy,
     TranscriptionFailed,
 )
-from legacy_stt.batch import BatchInput, input_key, run_batch
-from legacy_stt.journal import Journal
-from legacy_stt.retries import Backpressure
+from legacy_stt.batch.journal import Journal
+from legacy_stt.batch.runner import BatchInput, input_key, run_batch
+from legacy_stt.core.retries import Backpressure
 from legacy_stt.testing import Emulator
 
 QUICK_POLLS = PollPolicy(first_delay=0.02, backoff_factor=1.2, max_delay=0.05, jitter=0)
@@ -241,7 +241,7 @@ def test_bad_options_are_configuration_errors(client: Client) -> None:
 
 
 def test_the_batch_learns_how_long_jobs_take() -> None:
-    from legacy_stt.batch import BATCH_POLL_POLICY, _JobDurations
+    from legacy_stt.batch.runner import BATCH_POLL_POLICY, _JobDurations
 
     durations = _JobDurations()
     assert durations.schedule(BATCH_POLL_POLICY) == (0.0, BATCH_POLL_POLICY)  # nothing known yet
@@ -357,7 +357,7 @@ def test_a_source_name_that_is_not_utf8_is_journaled(
 
 
 def test_a_large_batch_keeps_its_poll_rate() -> None:
-    from legacy_stt.batch import BATCH_POLL_POLICY, BATCH_POLL_RATE, batch_poll_policy
+    from legacy_stt.batch.runner import BATCH_POLL_POLICY, BATCH_POLL_RATE, batch_poll_policy
 
     assert batch_poll_policy(8) == BATCH_POLL_POLICY  # small batches poll as finely as before
     wide = batch_poll_policy(1000)

@@ -16,7 +16,7 @@ import time
 import pytest
 from _support import EXAMPLES, SECRET_KEY
 
-from legacy_stt.journal import Journal
+from legacy_stt.batch.journal import Journal
 from legacy_stt.testing import Emulator
 
 SCRIPT = shutil.which("legacy-stt", path=os.path.dirname(sys.executable)) or shutil.which(
@@ -397,7 +397,7 @@ def test_a_large_journal_is_read_line_by_line(tmp_path: pathlib.Path) -> None:
     size_mb = path.stat().st_size / 2**20
     script = (
         "import resource, sys\n"
-        "from legacy_stt.journal import Journal\n"
+        "from legacy_stt.batch.journal import Journal\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "with Journal(sys.argv[1]) as journal:\n"
         "    assert len(journal.entries) == 60_000 and journal.skipped_lines == 0\n"

@@ -20,8 +20,8 @@ import pytest
 from _support import SECRET_KEY, transcript
 
 from legacy_stt import Client, JobMayExist, LegacySTTError, PollPolicy
-from legacy_stt.batch import BatchInput, input_key, run_batch
-from legacy_stt.journal import Journal
+from legacy_stt.batch.journal import Journal
+from legacy_stt.batch.runner import BatchInput, input_key, run_batch
 from legacy_stt.testing import Emulator
 
 QUICK_POLLS = PollPolicy(first_delay=0.02, backoff_factor=1.2, max_delay=0.05, jitter=0)
@@ -422,7 +422,7 @@ def test_a_temporary_file_left_by_a_killed_write_is_replaced_on_resume(
     # What a SIGKILL between a result's write and its rename leaves: the job journaled as
     # created, no result, a temporary file. (The killed-batch test in test_batch_cli.py met
     # this now and then on a busy disk, and then found the temporary file at its end.)
-    from legacy_stt.journal import temporary_path
+    from legacy_stt.batch.journal import temporary_path
 
     journal = tmp_path / "batch.jsonl"
     item = BatchInput(payload("killed"), source="killed.json")

@@ -13,7 +13,7 @@ import pytest
 from _support import EXAMPLES, SECRET_KEY
 
 import legacy_stt
-from legacy_stt.schema import validator_for
+from legacy_stt.payloads.schema import validator_for
 from legacy_stt.testing import Emulator
 
 SCRIPT = shutil.which("legacy-stt", path=os.path.dirname(sys.executable)) or shutil.which(

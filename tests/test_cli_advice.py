@@ -161,9 +161,9 @@ def test_a_name_that_does_not_resolve_says_so() -> None:
     # Classified from urllib3's own error (a resolver may be slow or absent offline).
     import urllib3
 
-    from legacy_stt.steps import FailureKind
-    from legacy_stt.transport import ServiceTransport
-    from legacy_stt.wire import Exchange
+    from legacy_stt.core.steps import FailureKind
+    from legacy_stt.sync.transport import ServiceTransport
+    from legacy_stt.sync.wire import Exchange
 
     error = requests.ConnectionError(
         urllib3.exceptions.MaxRetryError(

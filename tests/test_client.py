@@ -36,7 +36,7 @@ from legacy_stt import (
     ServiceUnreachable,
     TranscriptionFailed,
 )
-from legacy_stt.schema import validator_for
+from legacy_stt.payloads.schema import validator_for
 from legacy_stt.testing import Emulator
 
 URL = "https://example.com/audio/call.mp3"

@@ -6,6 +6,7 @@ import re
 
 from _support import ROOT
 
+from legacy_stt.adapters.registry import builtin_adapters
 from legacy_stt.cli.migration_guide import (
     BEGIN,
     END,
@@ -14,7 +15,6 @@ from legacy_stt.cli.migration_guide import (
     render_tables,
     splice,
 )
-from legacy_stt.registry import builtin_adapters
 
 
 def test_migration_guide_tables_are_generated_from_the_model_adapters() -> None:

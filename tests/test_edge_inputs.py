@@ -25,8 +25,8 @@ from legacy_stt import Client, PayloadError
 from legacy_stt.cli import main
 from legacy_stt.exceptions import Problem
 from legacy_stt.lint import checker as checker_module
+from legacy_stt.payloads.validation import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 from legacy_stt.testing import Emulator
-from legacy_stt.validation import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 
 MODEL = "#g1_nova-2-general"
 URL = "https://example.com/call.mp3"

@@ -21,7 +21,7 @@ import requests
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY
 
 from legacy_stt import Client, UnknownStatusWarning
-from legacy_stt.schema import validator_for
+from legacy_stt.payloads.schema import validator_for
 from legacy_stt.testing import Emulator, recognizer
 from legacy_stt.testing import emulator as emulator_module
 

@@ -14,10 +14,10 @@ import math
 import pytest
 from jsonschema import Draft202012Validator
 
-from legacy_stt import _compiled_schema
-from legacy_stt.schema import canonical as _canonical
-from legacy_stt.schema import simple_errors
-from legacy_stt.validation import legacy_families, problem_from_error
+from legacy_stt.payloads import _compiled_schema
+from legacy_stt.payloads.schema import canonical as _canonical
+from legacy_stt.payloads.schema import simple_errors
+from legacy_stt.payloads.validation import legacy_families, problem_from_error
 
 VALUES = [
     "", "x", "strict", "extended", "bullets", "mp3", "hash", "STRICT",
@@ -87,7 +87,7 @@ FAMILIES = legacy_families()
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.name)
 def test_the_generated_module_is_made_from_todays_schemas(family):
-    # If this fails, run `python -m legacy_stt.schema_codegen` and commit the file it writes.
+    # If this fails, run `python -m legacy_stt.payloads.schema_codegen` and commit the file it writes.
     assert _compiled_schema.SOURCES[family.name] == _canonical(family.schema)
     members = family.member_schemas()
     assert _compiled_schema.MEMBER_SOURCES[family.name] == {
@@ -117,7 +117,7 @@ def test_the_family_check_in_use_agrees_with_jsonschema(family):
 
 
 def test_the_generator_writes_a_module_that_records_its_schemas():
-    from legacy_stt.schema_codegen import compiled_module_source
+    from legacy_stt.payloads.schema_codegen import compiled_module_source
 
     family = FAMILIES[-1]
     members = dict(list(family.member_schemas().items())[:2])

@@ -17,17 +17,17 @@ from _support import EXAMPLES, FAST_POLLS, SECRET_KEY
 
 import legacy_stt
 from legacy_stt import Client, PayloadError
-from legacy_stt.forms import (
+from legacy_stt.payloads.forms import (
     SPOOL_LIMIT,
     FormError,
     decode_form_fields,
     encode_form_fields,
     parse_multipart,
 )
-from legacy_stt.schema import load_schema
+from legacy_stt.payloads.schema import load_schema
+from legacy_stt.payloads.uploads import upload_from
 from legacy_stt.testing import Emulator
 from legacy_stt.testing import emulator as emulator_module
-from legacy_stt.uploads import upload_from
 
 NOVA2 = load_schema("create-nova-2")["properties"]
 

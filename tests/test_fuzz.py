@@ -40,13 +40,18 @@ from hypothesis_jsonschema import from_schema
 
 import legacy_stt
 from legacy_stt import Client, PayloadError
+from legacy_stt.adapters.registry import default_registry
 from legacy_stt.cli import main
 from legacy_stt.deprecations import ParameterWarning
 from legacy_stt.lint.reporters import REPORTERS_BY_NAME
 from legacy_stt.lint.rules import RULES
-from legacy_stt.registry import default_registry
-from legacy_stt.schema import CREATE_SCHEMA_NAMES, inline_local_refs, load_schema, validator_for
-from legacy_stt.validation import INPUT_MEMBERS, OPENAI_API_ONLY, legacy_families
+from legacy_stt.payloads.schema import (
+    CREATE_SCHEMA_NAMES,
+    inline_local_refs,
+    load_schema,
+    validator_for,
+)
+from legacy_stt.payloads.validation import INPUT_MEMBERS, OPENAI_API_ONLY, legacy_families
 
 # -- settings ----------------------------------------------------------------
 

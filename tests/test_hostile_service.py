@@ -182,7 +182,7 @@ def test_the_proxy_names_the_job_when_polls_fail(stt_emulator: Emulator) -> None
 
 def test_an_error_while_translating_the_result_names_the_job(stt_emulator: Emulator) -> None:
     from legacy_stt.adapters.deepgram import Nova2Adapter
-    from legacy_stt.registry import AdapterRegistry
+    from legacy_stt.adapters.registry import AdapterRegistry
 
     class FragileAdapter(Nova2Adapter):  # a plug-in whose translation breaks on some result
         name = "fragile"
@@ -227,7 +227,7 @@ def test_dripping_polls_end_at_the_poll_timeout(stt_emulator: Emulator, kind: st
     with pytest.raises((ServiceUnreachable, PollTimeout)) as caught:
         client.stt(PAYLOAD)
     took = time.monotonic() - started
-    assert took < 2 + legacy_stt.polling.FINAL_POLL_GRACE + 0.5, took
+    assert took < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 0.5, took
     assert caught.value.generation_id in stt_emulator.jobs
 
 
@@ -239,7 +239,7 @@ def test_the_deadline_bounds_a_dripping_poll_too(stt_emulator: Emulator) -> None
     started = time.monotonic()
     with pytest.raises((ServiceUnreachable, PollTimeout)):
         client.stt(PAYLOAD)
-    assert time.monotonic() - started < 2 + legacy_stt.polling.FINAL_POLL_GRACE + 0.5
+    assert time.monotonic() - started < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 0.5
 
 
 def test_a_raw_server_dripping_its_headers_cannot_hold_a_call() -> None:

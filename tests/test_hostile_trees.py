@@ -179,7 +179,7 @@ def test_a_linked_file_is_checked_once_and_a_dangling_link_is_unreadable(
 
 
 def test_the_walk_visits_paths_in_sorted_order(tmp_path: pathlib.Path) -> None:
-    from legacy_stt.files import walk
+    from legacy_stt.payloads.files import walk
 
     for relative in ("a.json", "a-b/x.json", "a/x.json", "a0.json", "b/c/d.json", "b.json"):
         write_payload(tmp_path / relative)

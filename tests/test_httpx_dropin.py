@@ -24,7 +24,7 @@ from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
 import legacy_stt
 from legacy_stt import Client
-from legacy_stt.httpx_dropin import (
+from legacy_stt.compat.httpx_dropin import (
     AsyncHTTPXLegacyTransport,
     HTTPXLegacyCallConnectError,
     HTTPXLegacyCallTimeout,
@@ -494,13 +494,13 @@ def test_the_key_stays_out_of_reprs(service: Emulator) -> None:
 
 
 def test_httpx2_is_imported_only_when_asked_for() -> None:
-    code = "import sys, legacy_stt.httpx_dropin; assert 'httpx2' not in sys.modules"
+    code = "import sys, legacy_stt.compat.httpx_dropin; assert 'httpx2' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_httpx2_sync_and_async(service: Emulator) -> None:
     httpx2 = pytest.importorskip("httpx2")
-    from legacy_stt import httpx_dropin
+    from legacy_stt.compat import httpx_dropin
 
     async def on_async_client() -> Any:
         async with httpx2.AsyncClient(headers=AUTH) as client:

@@ -1,4 +1,4 @@
-"""``legacy_stt.inputs``: the one reader of payload inputs behind check, migrate and transcribe.
+"""``legacy_stt.payloads.inputs``: the one reader of payload inputs behind check, migrate and transcribe.
 
 Real files in tmp_path. The same tree is read by the reader, the checker and
 the batch's ``collect_inputs``: they must agree on what is a payload, what
@@ -19,7 +19,8 @@ import pytest
 from legacy_stt.cli._common import UsageError
 from legacy_stt.cli.batch_command import collect_inputs, single_input
 from legacy_stt.exceptions import PayloadError
-from legacy_stt.inputs import (
+from legacy_stt.lint import Checker
+from legacy_stt.payloads.inputs import (
     Accepted,
     InputProblem,
     InputReader,
@@ -27,7 +28,6 @@ from legacy_stt.inputs import (
     Payload,
     Skipped,
 )
-from legacy_stt.lint import Checker
 
 MODEL = "#g1_nova-2-general"
 BOM = b"\xef\xbb\xbf"

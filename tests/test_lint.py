@@ -360,7 +360,7 @@ def test_checker_is_usable_from_python(tmp_path: pathlib.Path) -> None:
 def test_target_reports_the_renames_the_client_applies(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
-    from legacy_stt.planning import plan_request
+    from legacy_stt.payloads.planning import plan_request
 
     payload = {
         "model": "#g1_nova-2-general",

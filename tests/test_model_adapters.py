@@ -35,9 +35,9 @@ from legacy_stt.deprecations import (
     DroppedParameterWarning,
     RenamedParameterWarning,
 )
-from legacy_stt.schema import load_schema, validator_for
+from legacy_stt.payloads.schema import load_schema, validator_for
+from legacy_stt.payloads.validation import inspect_payload
 from legacy_stt.testing import recognizer
-from legacy_stt.validation import inspect_payload
 
 URL = "https://example.com/audio/call.mp3"
 

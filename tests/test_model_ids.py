@@ -23,10 +23,10 @@ from legacy_stt.adapters import ModelAdapter
 from legacy_stt.adapters.base import ModelAlias
 from legacy_stt.adapters.deepgram import DeepgramResultMixin
 from legacy_stt.adapters.nova3 import Nova3Adapter
+from legacy_stt.adapters.registry import default_registry
 from legacy_stt.cli import main
-from legacy_stt.registry import default_registry
+from legacy_stt.payloads.validation import legacy_families
 from legacy_stt.testing import Emulator
-from legacy_stt.validation import legacy_families
 
 URL = "https://example.com/audio/ward-round.mp3"
 NEW_NOVA3 = ["nova-3-general", "nova-3-medical"]

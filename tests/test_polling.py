@@ -15,7 +15,7 @@ from legacy_stt import (
     TranscriptionFailed,
     UnknownStatusWarning,
 )
-from legacy_stt.polling import (
+from legacy_stt.core.polling import (
     DEFAULT_MAX_DELAY,
     PollAnswer,
     parse_retry_after,

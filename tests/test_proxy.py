@@ -34,7 +34,7 @@ from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 import legacy_stt
 from legacy_stt import Client
 from legacy_stt.cli import serve_command
-from legacy_stt.proxy import DEFAULT_HOST, DEFAULT_PORT, WARNING_HEADER, CompatibilityProxy
+from legacy_stt.compat.proxy import DEFAULT_HOST, DEFAULT_PORT, WARNING_HEADER, CompatibilityProxy
 from legacy_stt.testing import Emulator
 
 CURL = shutil.which("curl")
@@ -106,7 +106,7 @@ def access_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "legacy_stt.proxy" and ACCESS_LINE.search(record.getMessage())
+        if record.name == "legacy_stt.compat.proxy" and ACCESS_LINE.search(record.getMessage())
     ]
 
 
@@ -542,7 +542,9 @@ def test_one_log_line_per_request_without_query_or_key(
     assert f"generation_id={legacy.headers['X-Generation-Id']}" in lines[0]
     assert "notices=1" in lines[0]
     assert lines[1].startswith("GET /v1/stt/missing 404 ")
-    proxy_text = " ".join(r.getMessage() for r in caplog.records if r.name == "legacy_stt.proxy")
+    proxy_text = " ".join(
+        r.getMessage() for r in caplog.records if r.name == "legacy_stt.compat.proxy"
+    )
     assert "hush-hush" not in proxy_text
     assert lines[2].startswith("GET /healthz 200 ")
     assert all(

@@ -32,7 +32,7 @@ import requests
 from _support import FAST_POLLS, SECRET_KEY
 
 from legacy_stt import ConfigurationError
-from legacy_stt.proxy import CompatibilityProxy
+from legacy_stt.compat.proxy import CompatibilityProxy
 from legacy_stt.testing import Emulator
 
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
@@ -411,7 +411,7 @@ def test_a_line_break_in_a_generation_id_forges_no_log_line(
         hostile.close()
     assert len(stt_emulator.creates) == 1  # the hostile id did reach the proxy
     assert "\n" not in response.headers.get("X-Generation-Id", "")
-    records = [r for r in caplog.records if r.name == "legacy_stt.proxy"]
+    records = [r for r in caplog.records if r.name == "legacy_stt.compat.proxy"]
     access = [r.getMessage() for r in records if r.getMessage().startswith("POST /v1/stt ")]
     assert len(access) == 1, [r.getMessage() for r in records]
     for record in records:
@@ -540,7 +540,7 @@ def test_refusals_are_logged_with_what_was_refused(
     lines = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "legacy_stt.proxy" and r.levelno == logging.INFO
+        if r.name == "legacy_stt.compat.proxy" and r.levelno == logging.INFO
     ]
     assert any(
         line.startswith("POST /v1/stt 403 ") and "http://evil.example\\x7f" in line

@@ -19,7 +19,7 @@ from legacy_stt.adapters.assemblyai import AssemblyAIAdapter
 from legacy_stt.adapters.deepgram import Nova2Adapter, WhisperAdapter
 from legacy_stt.adapters.nova3 import Nova3Adapter
 from legacy_stt.adapters.openai import MAITranscribeAdapter, OpenAITranscribeAdapter
-from legacy_stt.registry import AdapterRegistry, default_registry
+from legacy_stt.adapters.registry import AdapterRegistry, default_registry
 from legacy_stt.testing import recognizer
 
 
@@ -70,7 +70,7 @@ class AcmeAdapter(ModelAdapter):
 
 
 def test_register_adapter_adds_models_and_validation_accepts_them() -> None:
-    registry = legacy_stt.registry.default_registry
+    registry = legacy_stt.adapters.registry.default_registry
     try:
         legacy_stt.register_adapter(AcmeAdapter)
         assert isinstance(get_adapter("acme/asr-1"), AcmeAdapter)
@@ -233,9 +233,11 @@ def test_a_result_of_unknown_shape_finds_no_model_adapter(result: object) -> Non
 
 def test_discovery_happens_once(plugin_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = legacy_stt.registry._entry_points
+    real = legacy_stt.adapters.registry._entry_points
     monkeypatch.setattr(
-        legacy_stt.registry, "_entry_points", lambda group: calls.append(group) or real(group)
+        legacy_stt.adapters.registry,
+        "_entry_points",
+        lambda group: calls.append(group) or real(group),
     )
     registry = AdapterRegistry()
     assert calls == []  # nothing is loaded until a lookup needs it
@@ -246,7 +248,7 @@ def test_discovery_happens_once(plugin_path: pathlib.Path, monkeypatch: pytest.M
 
 
 def test_the_plug_in_prefilter_ignores_only_the_builtins_own_declarations() -> None:
-    from legacy_stt.registry import _BUILTIN_ENTRY_POINTS, _declares_plug_ins
+    from legacy_stt.adapters.registry import _BUILTIN_ENTRY_POINTS, _declares_plug_ins
 
     own = "[console_scripts]\nx = y:z\n\n[legacy_stt.adapters]\n" + "".join(
         f"{name} = {value}\n" for name, value in _BUILTIN_ENTRY_POINTS.items()
@@ -264,7 +266,7 @@ def test_the_plug_in_prefilter_says_maybe_for_a_zip_on_the_path(
 ) -> None:
     import zipfile
 
-    from legacy_stt.registry import _may_be_declared
+    from legacy_stt.adapters.registry import _may_be_declared
 
     archive = tmp_path / "plugins.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -278,13 +280,13 @@ def test_the_plug_in_prefilter_says_maybe_for_a_zip_on_the_path(
 def test_an_environment_without_plug_ins_does_not_import_importlib_metadata() -> None:
     # 30-50 ms of every short command; the check of entry_points.txt files replaces it.
     code = (
-        "import sys; from legacy_stt.registry import default_registry;"
+        "import sys; from legacy_stt.adapters.registry import default_registry;"
         "names = [a.name for a in default_registry.adapters()];"
         "print(len(names), 'importlib.metadata' in sys.modules)"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    from legacy_stt.registry import builtin_adapters
+    from legacy_stt.adapters.registry import builtin_adapters
 
     assert completed.stdout.split() == [str(len(builtin_adapters())), "False"]

@@ -15,8 +15,8 @@ from _support import FAST_POLLS, SECRET_KEY, audio_for, transcript, valid_exampl
 import legacy_stt
 from legacy_stt import Client, ConfigurationError, PayloadError
 from legacy_stt.adapters.openai import MAITranscribeAdapter
-from legacy_stt.registry import default_registry
-from legacy_stt.schema import validator_for
+from legacy_stt.adapters.registry import default_registry
+from legacy_stt.payloads.schema import validator_for
 from legacy_stt.testing import Emulator
 
 TARGETS = [

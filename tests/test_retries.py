@@ -13,7 +13,7 @@ from requests.structures import CaseInsensitiveDict
 
 import legacy_stt
 from legacy_stt import Client, ConfigurationError, RetryPolicy
-from legacy_stt.retries import (
+from legacy_stt.core.retries import (
     CREATE_RETRY_STATUSES,
     DEFAULT_TOTAL,
     POLL_RETRY_STATUSES,
@@ -107,8 +107,8 @@ def test_retry_after_from_headers(headers: dict, expected: float | None) -> None
 
 
 def test_polling_still_exports_parse_retry_after() -> None:
-    from legacy_stt.polling import parse_retry_after as from_polling
-    from legacy_stt.retries import parse_retry_after
+    from legacy_stt.core.polling import parse_retry_after as from_polling
+    from legacy_stt.core.retries import parse_retry_after
 
     assert from_polling is parse_retry_after
 

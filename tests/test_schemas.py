@@ -12,7 +12,7 @@ from _support import REFERENCE, ROOT
 from jsonschema import Draft202012Validator
 
 from legacy_stt.adapters.deepgram import DEEPGRAM_LEGACY_PARAMETERS, Nova2Adapter, WhisperAdapter
-from legacy_stt.schema import (
+from legacy_stt.payloads.schema import (
     CREATE_SCHEMA_NAMES,
     SCHEMA_NAMES,
     load_schema,

@@ -11,7 +11,7 @@ from _support import EXAMPLES, audio_for, load_example, valid_examples
 
 import legacy_stt
 from legacy_stt import PayloadError, UnknownParameterWarning
-from legacy_stt.validation import inspect_payload, legacy_families
+from legacy_stt.payloads.validation import inspect_payload, legacy_families
 
 URL = "https://example.com/a.mp3"
 
@@ -90,7 +90,7 @@ def test_other_near_misses_get_a_did_you_mean() -> None:
 
 
 def test_fast_check_agrees_with_jsonschema_on_every_example() -> None:
-    from legacy_stt.validation import family_of_model
+    from legacy_stt.payloads.validation import family_of_model
 
     payloads = [
         load_example(f"{kind}/{p.name}")
@@ -258,7 +258,7 @@ def test_family_schemas_are_valid_self_contained_schemas() -> None:
 
 
 def test_member_by_member_errors_equal_the_whole_schema_errors() -> None:
-    from legacy_stt.validation import family_of_model
+    from legacy_stt.payloads.validation import family_of_model
 
     payloads = [
         {"model": "#g1_nova-2-general", "diarize": "yes", "tag": [1, "a"], "utt_split": "x"},

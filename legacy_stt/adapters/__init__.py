@@ -2,7 +2,7 @@
 
 ``ModelAdapter`` and ``ParameterRule`` are the interface for plug-ins; the
 lookups (``get_adapter``, ``register_adapter``, ``default_registry``) work on
-the default registry of ``legacy_stt.registry`` and are re-exported here.
+the default registry of ``legacy_stt.adapters.registry`` and are re-exported here.
 """
 
 from typing import Any
@@ -38,7 +38,7 @@ def __getattr__(name: str) -> Any:
     # Resolved on first use: the registry imports this package, so importing
     # it here eagerly would be circular.
     if name in _FROM_REGISTRY:
-        from .. import registry
+        from . import registry
 
         return getattr(registry, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,7 @@ from ..deprecations import (
     DroppedParameterWarning,
     RenamedParameterWarning,
 )
-from ..families import ParameterNotice
+from ..payloads.families import ParameterNotice
 
 __all__ = [
     "ParameterRule",
@@ -221,7 +221,7 @@ class Translation:
 
 @functools.cache
 def _create_parameters(schema_name: str) -> frozenset[str]:
-    from ..schema import load_schema
+    from ..payloads.schema import load_schema
 
     return frozenset(load_schema(schema_name).get("properties", {})) - INPUT_FIELDS
 
@@ -347,7 +347,9 @@ class ModelAdapter:
         legacy_model = params.get("model")
         if not isinstance(legacy_model, str) or legacy_model in self.legacy_models:
             return self.input_family
-        from ..families import legacy_families  # the shipped schema only: no plug-in lookups
+        from ..payloads.families import (
+            legacy_families,  # the shipped schema only: no plug-in lookups
+        )
 
         for family in legacy_families():
             if legacy_model in family.models:

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TextIO
 from .. import __version__
 from .._text import printable
 from ..exceptions import LegacySTTError, PayloadError
-from ..inputs import STDIN_NAME
+from ..payloads.inputs import STDIN_NAME
 from ._common import (
     EMULATOR_KEY,
     EXIT_FAILED,
@@ -231,7 +231,7 @@ def _add_service_options(command: argparse.ArgumentParser, *, strict: bool = Tru
 
 @contextlib.contextmanager
 def _client(args: argparse.Namespace) -> Iterator[Any]:
-    from ..client import Client
+    from ..sync.client import Client
 
     options: dict = {"strict": getattr(args, "strict", False), "raw": args.raw}
     if getattr(args, "target", None):
@@ -338,7 +338,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if not args.generation_id.strip():
             raise UsageError("GENERATION_ID is empty: give the id a create answered with")
         if args.model is not None:
-            from ..registry import default_registry
+            from ..adapters.registry import default_registry
 
             try:
                 default_registry.adapter_for_target(args.model)

@@ -85,7 +85,7 @@ def one_line(error: BaseException, resume: Callable[[str], str] | None = None) -
 
 def resume_command(*, base_url: str | None = None) -> Callable[[str], str]:
     """How a job is picked up from the command line: ``legacy-stt result ID`` (on the same service)."""
-    from ..protocol import display_url
+    from ..core.protocol import display_url
 
     where = f" --base-url {display_url(base_url)}" if base_url else ""
     return lambda generation_id: f"`{PROG} result {generation_id}{where}`"

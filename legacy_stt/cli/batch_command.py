@@ -1,7 +1,7 @@
 """``legacy-stt transcribe PATH...`` over many inputs: a resumable batch with progress (thin).
 
 The work is ``Client.stt_many``; this module turns paths into inputs (with
-``legacy_stt.inputs``, the reader ``check`` and ``migrate`` use too), shows
+``legacy_stt.payloads.inputs``, the reader ``check`` and ``migrate`` use too), shows
 progress and prints the summary. ``single_input`` reads the input of a
 one-path ``transcribe`` the same way.
 """
@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from .._text import printable
 from ..exceptions import ConfigurationError, PayloadError
-from ..inputs import (
+from ..payloads.inputs import (
     JSON_KINDS,
     MAX_FILE_BYTES,
     STDIN,
@@ -33,7 +33,7 @@ from ..inputs import (
     Payload,
     Skipped,
 )
-from ..validation import MAX_PAYLOAD_BYTES
+from ..payloads.validation import MAX_PAYLOAD_BYTES
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, UsageError, one_line
 
 __all__ = [
@@ -89,7 +89,7 @@ def check_model(model: str | None) -> None:
     """Refuse a ``--model`` no audio could run on, before anything is read or made."""
     if model is None:
         return
-    from ..validation import inspect_payload
+    from ..payloads.validation import inspect_payload
 
     problems = inspect_payload({"model": model}, upload_given=True).problems
     if problems:
@@ -112,7 +112,7 @@ def _reader(
 
 
 def _audio_input(path: str, model: str | None) -> Any:
-    from ..batch import BatchInput
+    from ..batch.runner import BatchInput
 
     if not model:
         raise UsageError(
@@ -136,7 +136,7 @@ def collect_inputs(
     payload named by its source (``b.jsonl line 7``). What cannot be read is
     reported as a failure (nothing is sent for it); what is skipped, with why.
     """
-    from ..batch import BatchInput
+    from ..batch.runner import BatchInput
 
     for text in paths:
         if text != STDIN and not os.path.exists(text):
@@ -196,7 +196,7 @@ def single_input(
     ``--out``), and ``PayloadError`` (its ``source`` set) for a file that is
     not JSON or is too large.
     """
-    from ..batch import BatchInput
+    from ..batch.runner import BatchInput
 
     if path != STDIN and not os.path.lexists(path):
         raise UsageError(f"payload file not found: {printable(path)}")
@@ -387,8 +387,8 @@ def run_batch_command(args: argparse.Namespace, client: Any, err: TextIO) -> int
     ``--journal`` in a directory that does not exist) is found before any
     directory, journal or job is made.
     """
-    from ..batch import check_out_dir
-    from ..journal import Journal
+    from ..batch.journal import Journal
+    from ..batch.runner import check_out_dir
 
     if args.audio is not None:
         raise UsageError(
@@ -515,7 +515,7 @@ def _run(
     Each failure is printed once, in the summary (or when interrupted): the
     progress counts them as they come.
     """
-    from ..batch import run_batch
+    from ..batch.runner import run_batch
 
     resumed = 0
     with Progress(total, err, plain_interval=interval) as progress:

@@ -71,12 +71,12 @@ def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
     """Translate every payload the paths hold: one body, indented; several, one per line.
 
     Inputs are read as ``check`` and ``transcribe`` read them
-    (``legacy_stt.inputs``). A payload that cannot be translated is an
+    (``legacy_stt.payloads.inputs``). A payload that cannot be translated is an
     error line naming its source; the others are still printed.
     """
     import sys
 
-    from ..inputs import MAX_FILE_BYTES, STDIN, InputProblem, InputReader, Payload, Skipped
+    from ..payloads.inputs import MAX_FILE_BYTES, STDIN, InputProblem, InputReader, Payload, Skipped
 
     if args.target is not None:
         require_target(args.target)
@@ -128,7 +128,7 @@ def _migrate_one(
 ) -> bool:
     """Print one payload's create body; False (and an error line) if it cannot be translated."""
     from .. import deprecations
-    from ..planning import plan_request
+    from ..payloads.planning import plan_request
 
     try:
         plan = plan_request(
@@ -155,7 +155,7 @@ def _migrate_one(
 
 
 def require_target(model: str) -> None:
-    from ..registry import default_registry
+    from ..adapters.registry import default_registry
 
     try:
         default_registry.adapter_for_target(model)
@@ -165,7 +165,7 @@ def require_target(model: str) -> None:
 
 def model_table() -> list[dict[str, Any]]:
     """Every installed model adapter's models and parameter table, as plain data."""
-    from ..registry import default_registry
+    from ..adapters.registry import default_registry
 
     rows = []
     for adapter in default_registry.adapters():
@@ -194,8 +194,8 @@ _KIND_HEADINGS = (
 def run_models(args: argparse.Namespace, out: TextIO) -> int:
     import warnings
 
+    from ..adapters.registry import default_registry
     from ..deprecations import PluginWarning
-    from ..registry import default_registry
 
     # The listing names each broken plug-in itself; the registry's warning would say it twice.
     with warnings.catch_warnings():

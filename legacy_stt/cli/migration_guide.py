@@ -111,7 +111,7 @@ def _adapter_section(adapter: ModelAdapter) -> list[str]:
 def render_tables(adapters: Iterable[ModelAdapter] | None = None) -> str:
     """The generated section (without the markers), for ``adapters`` or the installed ones."""
     if adapters is None:
-        from ..registry import builtin_adapters
+        from ..adapters.registry import builtin_adapters
 
         # Only what legacy-stt ships: the guide must not depend on plug-ins installed here.
         adapters = builtin_adapters()

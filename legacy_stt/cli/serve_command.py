@@ -17,7 +17,7 @@ from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError, for_the_command_li
 
 __all__ = ["add_serve_parser", "parse_size", "run_serve"]
 
-# legacy_stt.proxy's defaults, written out: importing the proxy here would load requests for
+# legacy_stt.compat.proxy's defaults, written out: importing the proxy here would load requests for
 # every command (`legacy-stt check` must start fast). A test checks they agree.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -176,7 +176,7 @@ def _configure_logging(verbose: bool) -> None:
     # created) would double them. -v has configured DEBUG for everything already.
     if not verbose:
         log_to(sys.stderr, logging.WARNING, f"{PROG}: %(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("legacy_stt.proxy").setLevel(logging.INFO)
+        logging.getLogger("legacy_stt.compat.proxy").setLevel(logging.INFO)
 
 
 @contextlib.contextmanager
@@ -199,8 +199,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 
 def run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from ..compat.proxy import CompatibilityProxy
     from ..exceptions import ConfigurationError
-    from ..proxy import CompatibilityProxy
     from .migration_commands import require_target
 
     err = sys.stderr

@@ -8,7 +8,7 @@ payloads with something to report.
 
 Work and memory are bounded per file, not per run. A directory walk enters
 each real directory and checks each real file once, and never opens a FIFO
-or a device (``legacy_stt.files``). A file is read only up to
+or a device (``legacy_stt.payloads.files``). A file is read only up to
 MAX_FILE_BYTES. JSON Lines and JSON arrays are checked one payload at a
 time, and the result hands each payload's findings to its sink (a reporter)
 as soon as they are known. A large Python source is parsed without its big
@@ -23,8 +23,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from .. import inputs
-from ..inputs import (
+from ..adapters.registry import default_registry
+from ..payloads import inputs
+from ..payloads.inputs import (
     DEFAULT_EXCLUDED_DIRS,
     JSON_KINDS,
     STDIN,
@@ -35,8 +36,7 @@ from ..inputs import (
     Payload,
     Skipped,
 )
-from ..registry import default_registry
-from ..validation import INPUT_MEMBERS, inspect_payload
+from ..payloads.validation import INPUT_MEMBERS, inspect_payload
 from .locate import position_of
 from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
 
@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 #: How a file is read, by suffix. Files given explicitly with another suffix are read as JSON.
 SUFFIX_KINDS = {**JSON_KINDS, ".py": "python"}
 
-#: Files (and standard input) larger than this are reported, not read (``legacy_stt.inputs``).
+#: Files (and standard input) larger than this are reported, not read (``legacy_stt.payloads.inputs``).
 MAX_FILE_BYTES = inputs.MAX_FILE_BYTES
 
 #: A Python file too large to parse is only ours, met in a walk, if it names the service.
@@ -102,12 +102,12 @@ def lint_payload(
         if report.ok and report.model is not None and _own_adapter_may_change(report):
             # The payload's own model adapter renames or drops something (a plug-in, say):
             # report it as a call would.
-            from ..planning import plan_request
+            from ..payloads.planning import plan_request
 
             notices = plan_request(payload, upload_given=upload_given).notices
     else:
         from ..exceptions import PayloadError
-        from ..planning import plan_request
+        from ..payloads.planning import plan_request
 
         try:
             plan = plan_request(payload, upload_given=upload_given, target=target)
@@ -368,8 +368,8 @@ def _legacy_call_advice(call: LegacyCall) -> str:
 
 def _as_sent_in_a_form(fields: Mapping[str, Any]) -> dict[str, Any]:
     """``data=`` fields typed the way the service reads them: requests sends ``True`` as "True"."""
-    from ..forms import decode_form_fields
-    from ..validation import family_of_model
+    from ..payloads.forms import decode_form_fields
+    from ..payloads.validation import family_of_model
 
     model = fields.get("model")
     family = family_of_model(model) if isinstance(model, str) else None
@@ -384,7 +384,7 @@ def _as_sent_in_a_form(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> list[Issue]:
     """Unknown-parameter issues for members whose values are computed (their names are still known)."""
-    from ..validation import family_of_model, unknown_parameter_notice
+    from ..payloads.validation import family_of_model, unknown_parameter_notice
 
     model = payload.get("model")
     family = family_of_model(model) if isinstance(model, str) else None

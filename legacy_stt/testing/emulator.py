@@ -46,8 +46,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import unquote
 
+from ..compat.request_bodies import LengthBody, RequestBody, open_request_body
 from ..exceptions import RequestRejected
-from ..forms import (
+from ..payloads.forms import (
     FilePart,
     FormError,
     ParsedForm,
@@ -55,8 +56,7 @@ from ..forms import (
     decode_form_fields,
     parse_multipart,
 )
-from ..request_bodies import LengthBody, RequestBody, open_request_body
-from ..schema import CREATE_SCHEMA_NAMES, load_schema, validator_for
+from ..payloads.schema import CREATE_SCHEMA_NAMES, load_schema, validator_for
 from . import recognizer
 
 __all__ = ["Emulator", "Fault", "RecordedRequest", "Job", "VOCABULARIES", "ROUTES", "FAULT_KINDS"]
@@ -854,7 +854,7 @@ class _Handler(BaseHTTPRequestHandler):
         return emulator.create_status, answer, {}
 
     def _legacy(self, body: _Body, record: RecordedRequest) -> tuple[int, Any, dict[str, str]]:
-        from ..validation import legacy_families
+        from ..payloads.validation import legacy_families
 
         emulator = self.emulator
 

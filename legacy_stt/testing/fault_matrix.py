@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..client import Client
+from ..core.polling import PollPolicy
+from ..core.retries import RetryPolicy
 from ..exceptions import (
     APIError,
     AuthenticationError,
@@ -38,8 +39,7 @@ from ..exceptions import (
     TranscriptionFailed,
     UnexpectedAnswer,
 )
-from ..polling import PollPolicy
-from ..retries import RetryPolicy
+from ..sync.client import Client
 from .emulator import Emulator
 
 __all__ = [
@@ -628,8 +628,8 @@ def _call(base_url: str, options: dict[str, Any]) -> tuple[BaseException | None,
 async def _call_async(
     base_url: str, options: dict[str, Any], *, httpx_stack: bool
 ) -> tuple[BaseException | None, Any, float]:
-    from ..async_client import AsyncClient
-    from ..async_transport import new_http_client
+    from ..aio.client import AsyncClient
+    from ..aio.transport import new_http_client
 
     error: BaseException | None = None
     body: Any = None

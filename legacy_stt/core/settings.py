@@ -1,0 +1,119 @@
+"""Where the service is and how to reach it: base URLs, the API key holder, default timeouts.
+
+No I/O and no HTTP library: the sync shell (``transport``, on requests) and
+the async shell (``aio``, on httpx) take these values alike.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from urllib3.util import parse_url
+
+from ..exceptions import ConfigurationError
+from .protocol import display_url
+
+__all__ = [
+    "APIKey",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "is_loopback_url",
+    "normalize_base_url",
+]
+
+#: The service's base URL.
+DEFAULT_BASE_URL = "https://api.aimlapi.com"
+#: Seconds to wait for a connection.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for the service to answer once the request is sent (each read, and the whole answer).
+DEFAULT_READ_TIMEOUT = 60.0
+
+
+class APIKey:
+    """An API key that does not show itself: ``repr``/``str`` give a masked form."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        return f"***{self._value[-4:]}" if len(self._value) >= 16 else "***"
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every occurrence of the key replaced by its masked form."""
+        return text.replace(self._value, self.masked) if self._value else text
+
+    def __repr__(self) -> str:
+        return f"APIKey({self.masked!r})"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, APIKey) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> Any:  # pickling would write the key out in clear
+        raise TypeError("an APIKey cannot be pickled")
+
+
+def _host_as_sent(url: str) -> str:
+    """The host the HTTP stack (urllib3, under requests) will connect to for ``url``."""
+    host = parse_url(url).host or ""
+    return host.strip("[]").lower()
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url``'s host, as the HTTP stack reads it, is this machine."""
+    try:
+        host = _host_as_sent(url)
+    except ValueError:
+        return False
+    # Only the name itself: where `x.localhost` goes is up to the resolver.
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_base_url(url: str) -> str:
+    """``url`` without a trailing slash, after checking it is an unambiguous http(s) URL."""
+    text = url.strip()
+    if any(char in text for char in "\\ \t\r\n") or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ConfigurationError(
+            f"base URL must not contain backslashes, spaces or control characters; got {display_url(text)!r}"
+        )
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            f"base URL must be an http(s) URL such as {DEFAULT_BASE_URL}; got {display_url(text)!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"base URL must not have a query or fragment; got {display_url(text)!r}"
+        )
+    try:
+        as_sent = _host_as_sent(text)
+    except ValueError:
+        raise ConfigurationError(f"base URL is not a valid URL: {display_url(text)!r}") from None
+    # Two parsers that disagree about the host mean a URL that checks as one host and
+    # connects to another: refused rather than guessed.
+    if (parts.hostname or "") != as_sent:
+        raise ConfigurationError(
+            f"base URL is ambiguous (its host reads as {parts.hostname!r} or {as_sent!r}): "
+            f"{display_url(text)!r}"
+        )
+    # The scheme in lower case: `HTTP://` must meet the same plain-http checks as `http://`.
+    return parts.scheme + text[len(parts.scheme) :].rstrip("/")
