@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -341,3 +342,117 @@ def test_trio_runs_the_two_steps(service: Emulator) -> None:
 
     body = trio.run(call)
     assert transcript(body).strip() and len(service.creates) == 1
+
+
+# -- what a hostile review found -------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", ["aiohttp", "httpx"])
+def test_a_cancelled_call_leaves_no_key_in_the_frames_it_passed(
+    service: Emulator, stack: str
+) -> None:
+    import traceback
+
+    import httpx
+
+    service.job_duration = 5.0
+
+    async def call() -> BaseException:
+        given = httpx.AsyncClient() if stack == "httpx" else None
+        async with client_for(service, http_client=given) as client:
+            try:
+                await asyncio.wait_for(
+                    client.legacy_call({"model": "#g1_nova-2-general", "url": URL}), 0.3
+                )
+            except BaseException as error:  # noqa: BLE001 - the cancellation itself is looked at
+                caught = error
+        if given is not None:
+            await given.aclose()
+        return caught
+
+    error = run(call())
+    assert isinstance(error, (asyncio.TimeoutError, TimeoutError))
+    locals_seen = []
+    for exception in (error, error.__context__):
+        if exception is None:
+            continue
+        for frame, _ in traceback.walk_tb(exception.__traceback__):
+            if "legacy_stt" in frame.f_code.co_filename:
+                locals_seen += [repr(value) for value in frame.f_locals.values()]
+    assert locals_seen and not [text for text in locals_seen if SECRET_KEY in text]
+
+
+@pytest.mark.parametrize("stack", ["aiohttp", "httpx"])
+def test_dripped_headers_end_within_the_read_timeout(service: Emulator, stack: str) -> None:
+    import httpx
+
+    service.inject("create", kind="drip-headers", delay=0.3)
+
+    async def call() -> tuple[BaseException, float]:
+        given = httpx.AsyncClient() if stack == "httpx" else None
+        async with client_for(service, http_client=given, timeout=(1, 1)) as client:
+            started = time.monotonic()
+            with pytest.raises(JobMayExist) as caught:
+                await client.submit({"model": "#g1_nova-2-general", "url": URL})
+            took = time.monotonic() - started
+        if given is not None:
+            await given.aclose()
+        return caught.value, took
+
+    _, took = run(call())
+    assert took < 1.6, took  # the read timeout (1 s) bounds the answer, not twice that
+    assert len(service.creates) == 1
+
+
+def test_an_upload_the_server_stops_reading_ends_within_the_read_timeout(
+    tmp_path: pathlib.Path,
+) -> None:
+    audio = tmp_path / "big.wav"
+    audio.write_bytes(b"RIFF" + bytes(20_000_000))
+
+    async def call() -> tuple[BaseException, float]:
+        async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")  # the head, then nothing: the body is never read
+            await asyncio.sleep(30)
+
+        server = await asyncio.start_server(stall, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        async with AsyncClient(SECRET_KEY, base_url=url, timeout=(1, 1)) as client:
+            started = time.monotonic()
+            with pytest.raises(JobMayExist) as caught:  # bytes left: never sent again
+                await asyncio.wait_for(
+                    client.submit({"model": "#g1_whisper-small"}, audio=audio), 15
+                )
+            took = time.monotonic() - started
+        server.close()
+        return caught.value, took
+
+    _, took = run(call())
+    assert took < 3, took
+
+
+def test_leaving_a_journaled_batch_early_closes_its_journal(
+    service: Emulator, tmp_path: pathlib.Path
+) -> None:
+    journal = tmp_path / "batch.jsonl"
+    service.job_duration = 0.3
+
+    async def call() -> None:
+        async with client_for(service) as client:
+            batch = client.stt_many(payloads(8), concurrency=4, journal=journal)
+            async for _ in batch:
+                break
+            await batch.aclose()  # type: ignore[attr-defined]
+            if os.path.isdir("/proc/self/fd"):  # Linux: no descriptor of the journal is left open
+                targets = [
+                    os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                ]
+                assert str(journal.resolve()) not in targets
+            # The journal is free again: the same batch runs to its end in this process. An
+            # input whose create was cut short by the cancellation is reported, not sent again.
+            outcomes = [o async for o in client.stt_many(payloads(8), journal=journal)]
+            assert len(outcomes) == 8
+            assert all(o.ok or isinstance(o.error, JobMayExist) for o in outcomes)
+
+    run(call())
+    assert len(service.creates) <= 8  # the first run's jobs were picked up, none made twice

@@ -55,6 +55,7 @@ from ..core.settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     APIKey,
+    MaskedValue,
     is_loopback_url,
     normalize_base_url,
 )
@@ -186,6 +187,7 @@ class _Exchange:
         self.traced = False  # a stack or transport that does not trace tells nothing
         self.connected = False
         self.sent = False  # a byte of the request may have left
+        self.written = False  # the whole request has gone out: the answer's bound is running
 
     @property
     def took(self) -> float:
@@ -198,8 +200,18 @@ class _Exchange:
         self.traced = self.connected = self.sent = True
         self.scope.deadline = self.limit
 
+    def on_body_chunk(self) -> None:
+        # While an upload goes out, each chunk must be taken within the read timeout: a server
+        # that stops reading would otherwise hold the exchange for ever (aiohttp has no write
+        # timeout).
+        if not self.written:
+            self.scope.deadline = min(self.limit, anyio.current_time() + self.request.read_timeout)
+
     def on_written(self) -> None:
-        self.scope.deadline = min(self.limit, anyio.current_time() + self.request.read_timeout)
+        # Once: the read timeout bounds the whole answer from here, not from its last byte.
+        if not self.written:
+            self.written = True
+            self.scope.deadline = min(self.limit, anyio.current_time() + self.request.read_timeout)
 
     def on_answer(self) -> None:
         # The answer's head is here (from a transport that does not trace too): it was sent.
@@ -347,8 +359,6 @@ class _AiohttpSender:
         import aiohttp
 
         request = exchange.request
-        if isinstance(content, _Chunks):
-            content.on_end = exchange.on_written  # the last chunk of the upload went out
         response: Any = None
         body: AnswerBody | None = None
         try:
@@ -438,21 +448,26 @@ def _answer(status: int, headers: Any, body: AnswerBody | None) -> Answer:
 
 
 class _Chunks:
-    """An upload's bytes for aiohttp or httpx: ``read(CHUNK)`` in worker threads, one at a time."""
+    """An upload's bytes for aiohttp or httpx: ``read(CHUNK)`` in worker threads, one at a time.
+
+    ``exchange`` hears of each chunk handed to the HTTP stack and of the end.
+    """
 
     def __init__(self, read: Callable[[int], bytes]) -> None:
         self._read = read
-        self.on_end: Callable[[], None] | None = None
+        self.exchange: _Exchange | None = None
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self._chunks()
 
     async def _chunks(self) -> AsyncIterator[bytes]:
         while True:
+            if self.exchange is not None:
+                self.exchange.on_body_chunk()
             chunk = await anyio.to_thread.run_sync(self._read, CHUNK)
             if not chunk:
-                if self.on_end is not None:
-                    self.on_end()
+                if self.exchange is not None:
+                    self.exchange.on_written()  # the last chunk went out
                 return
             yield chunk
 
@@ -494,6 +509,9 @@ class AsyncServiceTransport:
         #: The environment's proxy for the service, for a client made here (a caller's client
         #: has its own settings, which it applies itself).
         self._environment_proxy = environment_proxy(self.base_url) if http_client is None else None
+        if http_client is None and _importable("aiohttp"):
+            # Imported now (0.4 s), not inside the first request's time bounds.
+            import aiohttp  # noqa: F401
         self.retry = retry if retry is not None else RetryPolicy()
         # Flows only read the gate and yield Sleep steps; nothing here blocks on its lock.
         self.backpressure = backpressure if backpressure is not None else Backpressure(clock)
@@ -543,10 +561,12 @@ class AsyncServiceTransport:
 
     async def send(self, request: Request) -> Answer | Failure:
         """Send one request within its bounds; the answer, or how it failed. Never retries."""
+        self._check_proxy(request.url)  # before the key is put anywhere
         sender = self._sender_for_this_loop()
         headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
         if self._api_key is not None:
-            headers["Authorization"] = f"Bearer {self._api_key.reveal()}"
+            # Masked in every repr: error trackers record the locals of these frames.
+            headers["Authorization"] = MaskedValue("Bearer " + self._api_key.reveal())
         content: Any = request.body
         stream = None
         if request.upload is not None:
@@ -564,14 +584,16 @@ class AsyncServiceTransport:
         elif content is not None:
             headers["Content-Type"] = "application/json"
         try:
-            self._check_proxy(request.url)
             logger.debug(
                 "%s %s key=%s",
                 request.method,
                 display_url(request.url),
                 self._api_key.masked if self._api_key else None,
             )
-            return await sender.exchange(_Exchange(request, self._clock), headers, content)
+            exchange = _Exchange(request, self._clock)
+            if isinstance(content, _Chunks):
+                content.exchange = exchange
+            return await sender.exchange(exchange, headers, content)
         finally:
             if stream is not None and request.upload is not None and request.upload.owns_stream:
                 stream.close()  # a file legacy-stt opened; the caller's own stay open

@@ -1010,7 +1010,6 @@ async def _outcomes_async(
     audio_iter = iter(audio) if audio is not None else None
     # At most `concurrency` inputs in flight (tasks, not threads); outcomes in input order.
     pending: collections.deque[asyncio.Task[BatchOutcome]] = collections.deque()
-    finished = False
     try:
         for index, value in enumerate(payloads):
             item = _as_input(value, next(audio_iter, None) if audio_iter is not None else None)
@@ -1020,7 +1019,6 @@ async def _outcomes_async(
                 yield await pending.popleft()
         while pending:
             yield await pending.popleft()
-        finished = True
     finally:
         # Stopped early (the caller left the loop, or was cancelled): nothing new starts, and
         # the inputs in flight are cancelled. The journal says which of their jobs exist
@@ -1028,5 +1026,8 @@ async def _outcomes_async(
         batch.stopping.set()
         for task in pending:
             task.cancel()
-        if journal is not None and owned_journal and (finished or not pending):
+        if pending:
+            # Their journal lines, written in worker threads, finish before the journal closes.
+            await asyncio.gather(*pending, return_exceptions=True)
+        if journal is not None and owned_journal:
             journal.close()

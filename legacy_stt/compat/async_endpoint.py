@@ -76,6 +76,11 @@ class AsyncLegacyEndpoint:
             target=target,
             retry=retry,
         )
+        # Held masked from the start (and the arguments rebound): a bad option raises below, and
+        # error trackers record this frame's locals.
+        self._api_key = APIKey(api_key) if api_key else None
+        self._default_api_key = APIKey(default_api_key) if default_api_key else None
+        api_key = default_api_key = None
         # One client now, so that a bad option fails here, not on the first request.
         probe = AsyncClient("probe", poll_timeout=poll_timeout, **self._client_options)
         self.base_url = probe.base_url
@@ -84,10 +89,6 @@ class AsyncLegacyEndpoint:
         self.max_body_size = max_body_size
         self._client_options["target"] = probe.target
         self._client_options["registry"] = probe.registry
-        # Held masked: frames that hold these are recorded by error trackers.
-        self._api_key = APIKey(api_key) if api_key else None
-        self._default_api_key = APIKey(default_api_key) if default_api_key else None
-        api_key = default_api_key = None
 
     def __repr__(self) -> str:
         return f"<AsyncLegacyEndpoint {self.base_url} target={self.target!r}>"

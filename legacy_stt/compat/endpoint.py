@@ -471,6 +471,11 @@ class LegacyEndpoint:
     ) -> None:
         from ..sync.client import DEFAULT_TIMEOUT, Client
 
+        # Held masked from the start (and the arguments rebound): a bad option raises below, and
+        # error trackers record this frame's locals.
+        self._api_key = APIKey(api_key) if api_key else None
+        self._default_api_key = APIKey(default_api_key) if default_api_key else None
+        api_key = default_api_key = None
         self.session = session if session is not None else bounded_session()
         self._client_options: dict[str, Any] = dict(
             base_url=base_url,
@@ -491,10 +496,6 @@ class LegacyEndpoint:
         self.max_body_size = max_body_size
         self._client_options["target"] = probe.target
         self._client_options["registry"] = probe.registry
-        # Held masked: frames that hold these are recorded by error trackers.
-        self._api_key = APIKey(api_key) if api_key else None
-        self._default_api_key = APIKey(default_api_key) if default_api_key else None
-        api_key = default_api_key = None
 
     def __repr__(self) -> str:
         return f"<LegacyEndpoint {self.base_url} target={self.target!r}>"

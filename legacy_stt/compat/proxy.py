@@ -70,6 +70,7 @@ from .._text import ascii_escaped
 from .._version import __version__
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
+from ..core.settings import MaskedValue
 from ..exceptions import (
     MAX_ANSWER_HINT,
     MISSING_KEY_HINT,
@@ -81,7 +82,6 @@ from ..exceptions import (
 )
 from ..payloads.planning import Target
 from ..sync.transport import DEFAULT_BASE_URL, APIKey, is_loopback_url
-from ..sync.wire import MaskedValue
 from .endpoint import (
     DEFAULT_MAX_BODY_SIZE,
     LegacyEndpoint,

@@ -17,6 +17,7 @@ from .protocol import display_url
 
 __all__ = [
     "APIKey",
+    "MaskedValue",
     "DEFAULT_BASE_URL",
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
@@ -117,3 +118,16 @@ def normalize_base_url(url: str) -> str:
         )
     # The scheme in lower case: `HTTP://` must meet the same plain-http checks as `http://`.
     return parts.scheme + text[len(parts.scheme) :].rstrip("/")
+
+
+class MaskedValue(str):
+    """A header value that is itself on the wire, but ``***`` in every ``repr``.
+
+    ``http.client`` encodes it like any string; dicts, tracebacks with
+    locals and debuggers show the masked form.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"

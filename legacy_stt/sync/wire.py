@@ -40,6 +40,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ..core.bodies import ACCEPT_ENCODING, AnswerBody, UnwantedEncoding
+from ..core.settings import MaskedValue
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -60,19 +61,6 @@ _CHUNK = 64 * 1024
 
 
 # -- the key ----------------------------------------------------------------------------
-
-
-class MaskedValue(str):
-    """A header value that is itself on the wire, but ``***`` in every ``repr``.
-
-    ``http.client`` encodes it like any string; dicts, tracebacks with
-    locals and debuggers show the masked form.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "'***'"
 
 
 class BearerAuth(requests.auth.AuthBase):
