@@ -12,7 +12,11 @@ until this file is written again.
 # mypy: ignore-errors
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from fastjsonschema import JsonSchemaValueException
+try:  # fastjsonschema 2.22+
+    from fastjsonschema import JsonSchemaValuesException
+except ImportError:  # earlier releases raise only the one
+    JsonSchemaValuesException = JsonSchemaValueException
 
 
 NoneType = type(None)

@@ -70,7 +70,7 @@ def compiled_module_source(
         "# ruff: noqa\n"
         "# fmt: off\n"
         "# mypy: ignore-errors\n"
-        f"{(header or '').rstrip()}\n"
+        f"{_portable_header(header or '').rstrip()}\n"
         "\n"
         f"SOURCES = {{\n{''.join(sources)}}}\n"
         "\n"
@@ -79,6 +79,23 @@ def compiled_module_source(
         f"CHECKS = {{\n{''.join(checks)}}}\n"
         "\n"
         f"MEMBER_CHECKS = {{\n{''.join(member_checks)}}}\n"
+    )
+
+
+_BOTH_ERRORS = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException"
+
+
+def _portable_header(header: str) -> str:
+    """The generated code's imports, also for fastjsonschema 2.19-2.21 (Python 3.9 gets those),
+    which have no ``JsonSchemaValuesException``: the code only catches it, so the one error
+    class stands for both there."""
+    return header.replace(
+        _BOTH_ERRORS,
+        "from fastjsonschema import JsonSchemaValueException\n"
+        "try:  # fastjsonschema 2.22+\n"
+        "    from fastjsonschema import JsonSchemaValuesException\n"
+        "except ImportError:  # earlier releases raise only the one\n"
+        "    JsonSchemaValuesException = JsonSchemaValueException",
     )
 
 
