@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import legacy_stt
 
 
@@ -30,3 +32,16 @@ def test_importing_the_package_does_not_import_requests() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip() == "False"
+
+
+@pytest.mark.parametrize(("name", "missing"), [("AsyncClient", "anyio"), ("patch_httpx", "httpx")])
+def test_the_async_names_say_which_extra_to_install_when_it_is_missing(
+    name: str, missing: str
+) -> None:
+    # A module set to None in sys.modules cannot be imported: as in the base install.
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None; import legacy_stt\n"
+        f"try:\n    legacy_stt.{name}\nexcept ImportError as error:\n    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "legacy-stt[async]" in done.stdout, done.stderr

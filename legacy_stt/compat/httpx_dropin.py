@@ -60,9 +60,15 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Callable, ClassVar
 
-import anyio
-import anyio.to_thread
-import httpx
+try:
+    import anyio
+    import anyio.to_thread
+    import httpx
+except ImportError:  # pragma: no cover - the base install has no httpx
+    raise ImportError(
+        "legacy-stt's httpx drop-ins need httpx: install legacy-stt[async] "
+        "(pip install 'legacy-stt[async]')"
+    ) from None
 
 from .. import deprecations
 from ..aio.transport import new_http_client
