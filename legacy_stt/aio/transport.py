@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import socket
 import ssl
 import time
 import urllib.parse
@@ -66,6 +65,7 @@ from ..core.steps import (
     FailureKind,
     Flow,
     Request,
+    connect_failure_words,
     run_flow_async,
 )
 from ..exceptions import INSECURE_HTTP_HINT, ConfigurationError
@@ -237,12 +237,9 @@ class _Exchange:
                 # Someone's own transport: judged from the exception alone, and in doubt, sent.
                 return Failure(FailureKind.BROKEN, name)
             if not self.connected or never_connected:
-                if any(isinstance(c, socket.gaierror) for c in chain):
-                    detail = (
-                        "its host name does not resolve (DNS): check the spelling of the base URL"
-                    )
-                elif any(isinstance(c, ConnectionRefusedError) for c in chain):
-                    detail = "the connection was refused: nothing listens at that address and port"
+                words = connect_failure_words(chain)
+                if words is not None:
+                    detail = words
                 elif timed_out:
                     detail = f"no connection within {self.took:.1f} s"
                 else:
@@ -516,11 +513,9 @@ class AsyncServiceTransport:
         # Flows only read the gate and yield Sleep steps; nothing here blocks on its lock.
         self.backpressure = backpressure if backpressure is not None else Backpressure(clock)
         self._clock = clock
-        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        self.service = Service(
-            base_url=self.base_url,
-            connect_timeout=float(connect),
-            read_timeout=float(read),
+        self.service = Service.for_shell(
+            self.base_url,
+            timeout,
             retry=self.retry,
             gate=self.backpressure,
             clock=clock,

@@ -200,6 +200,31 @@ class Service:
     answer_limit: int = MAX_ANSWER_BYTES
     secret: Any = None
 
+    @classmethod
+    def for_shell(
+        cls,
+        base_url: str,
+        timeout: float | tuple[float, float],
+        *,
+        retry: RetryPolicy,
+        gate: Backpressure,
+        clock: Callable[[], float],
+        answer_limit: int,
+        secret: Any,
+    ) -> Service:
+        """The service as a shell sees it: ``timeout`` is one value or a (connect, read) pair."""
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        return cls(
+            base_url=base_url,
+            connect_timeout=float(connect),
+            read_timeout=float(read),
+            retry=retry,
+            gate=gate,
+            clock=clock,
+            answer_limit=answer_limit,
+            secret=secret,
+        )
+
     @property
     def shown_url(self) -> str:
         return display_url(self.base_url)

@@ -32,6 +32,9 @@ __all__ = [
     "Sleep",
     "returning",
     "run_flow",
+    "connect_failure_words",
+    "NAME_NOT_RESOLVED",
+    "CONNECTION_REFUSED",
     "run_flow_async",
 ]
 
@@ -134,6 +137,24 @@ class Sleep:
 Step = Union[Send, Sleep]
 Event = Union[Answer, Failure, None]
 Flow = Generator[Step, Event, T]
+
+
+#: Why no connection was made, in words a user can act on: a name that does not resolve is a
+#: typo or DNS; a refusal is a service that is down or a wrong port.
+NAME_NOT_RESOLVED = "its host name does not resolve (DNS): check the spelling of the base URL"
+CONNECTION_REFUSED = "the connection was refused: nothing listens at that address and port"
+
+
+def connect_failure_words(chain: list[BaseException]) -> str | None:
+    """``NAME_NOT_RESOLVED`` or ``CONNECTION_REFUSED`` if an error in ``chain`` (an error and
+    its causes) says so; the shells add their HTTP stack's own errors to the chain's meaning."""
+    import socket
+
+    if any(isinstance(cause, socket.gaierror) for cause in chain):
+        return NAME_NOT_RESOLVED
+    if any(isinstance(cause, ConnectionRefusedError) for cause in chain):
+        return CONNECTION_REFUSED
+    return None
 
 
 def run_flow(

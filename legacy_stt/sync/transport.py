@@ -40,11 +40,13 @@ from ..core.settings import (
 )
 from ..core.steps import (
     MAX_ANSWER_BYTES,
+    NAME_NOT_RESOLVED,
     Answer,
     Failure,
     FailureKind,
     Flow,
     Request,
+    connect_failure_words,
     run_flow,
 )
 from ..exceptions import (
@@ -131,10 +133,11 @@ def _connect_failure(error: BaseException) -> str | None:
     """Why no connection was made, in words a user can act on (a name that does not resolve
     is a typo or DNS; a refusal is a service that is down or a wrong port)."""
     chain = _causes(error)
-    if any(isinstance(c, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for c in chain):
-        return "its host name does not resolve (DNS): check the spelling of the base URL"
-    if any(isinstance(c, ConnectionRefusedError) for c in chain):
-        return "the connection was refused: nothing listens at that address and port"
+    if any(isinstance(c, urllib3.exceptions.NameResolutionError) for c in chain):
+        return NAME_NOT_RESOLVED
+    words = connect_failure_words(chain)
+    if words is not None:
+        return words
     # (urllib3's NewConnectionError is a ConnectTimeoutError too: the causes above come first)
     if any(isinstance(c, (socket.timeout, requests.ConnectTimeout)) for c in chain):
         return "no answer to the connection attempt in time"
@@ -188,11 +191,9 @@ class ServiceTransport:
         self.proxies = proxies
         self._clock = clock
         self._sleep = sleep
-        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        self.service = Service(
-            base_url=self.base_url,
-            connect_timeout=float(connect),
-            read_timeout=float(read),
+        self.service = Service.for_shell(
+            self.base_url,
+            timeout,
             retry=self.retry,
             gate=self.backpressure,
             clock=clock,
