@@ -20,7 +20,9 @@ Then, with wall-clock time of whole processes (start-up included, output discard
   and validates it with jsonschema-rs (a compiled validator; ``rs_floor.py``, written next
   to the corpus), whose time legacy-stt's is given as a multiple of;
 * ``legacy-stt check --format json --quiet FILE...`` on the very same argument list
-  (apples to apples), on the corpus directory, and on ``corpus.jsonl``;
+  (apples to apples), on the corpus directory, and on ``corpus.jsonl``, as a user runs it
+  (``--jobs auto``, the default: the files shared among the usable CPUs), and the file list
+  and the directory again with ``--jobs 1`` (one process, like the baseline and the floor);
 * check-jsonschema (both schemas) and legacy-stt on a single valid payload file, where
   process start-up dominates.
 
@@ -854,14 +856,30 @@ def floor_commands(tool: Tool, corpus: Corpus) -> dict[str, list[list[str]]]:
 
 
 def ours_commands(tool: Tool, corpus: Corpus) -> dict[str, list[list[str]]]:
-    """legacy-stt check: the same file list, the directory, the JSONL file, and one file."""
+    """legacy-stt check: the same file list, the directory, the JSONL file, and one file.
+
+    As a user runs it (``--jobs auto``: the files shared among the usable CPUs), and, where
+    the version has ``--jobs``, the file list and the directory in one process too.
+    """
     prefix = [*tool.argv, "check", "--format", "json", "--quiet"]
-    return {
+    commands = {
         "files": split_for_arg_max(prefix, corpus.files),
         "directory": [[*prefix, FILES_DIR]],
         "jsonl": [[*prefix, corpus.jsonl]],
         "single": [[*prefix, corpus.single_file]],
     }
+    if _has_jobs_option(tool):
+        one = [*prefix, "--jobs", "1"]
+        commands["files_one"] = split_for_arg_max(one, corpus.files)
+        commands["directory_one"] = [[*one, FILES_DIR]]
+    return commands
+
+
+def _has_jobs_option(tool: Tool) -> bool:
+    completed = subprocess.run(
+        [*tool.argv, "check", "--help"], capture_output=True, text=True, check=False
+    )
+    return "--jobs" in completed.stdout
 
 
 @dataclass
@@ -1056,6 +1074,11 @@ def build_report(
             "single_file": median("cjs_single") / median("ours_single"),
             "single_file_noref": median("cjs_noref_single") / median("ours_single"),
         }
+        if "ours_files_one" in cases:
+            for key in ("files", "directory"):
+                ratios[f"one_process_{key}_noref"] = median("cjs_noref_files") / median(
+                    f"ours_{key}_one"
+                )
         goals["files"] = {
             "target": GOAL_FILES_RATIO,
             "baseline": "check-jsonschema with the $ref-free schema",
@@ -1075,6 +1098,11 @@ def build_report(
             ratios["floor_multiple_same_list"] = ours_files / median("floor_files")
             ratios["floor_multiple_directory"] = ours_directory / median("floor_files")
             ratios["floor_multiple_single"] = median("ours_single") / median("floor_single")
+            if "ours_files_one" in cases:
+                for key in ("files", "directory"):
+                    ratios[f"one_process_floor_multiple_{key}"] = median(
+                        f"ours_{key}_one"
+                    ) / median("floor_files")
             multiple = max(ratios["floor_multiple_same_list"], ratios["floor_multiple_directory"])
             goals["floor"] = {
                 "target": GOAL_FLOOR_MULTIPLE,
@@ -1171,6 +1199,11 @@ def print_report(report: dict[str, Any]) -> None:
             f"{ratios['files_directory_noref']:.2f}x directory, "
             f"{ratios['jsonl_noref']:.2f}x as one JSONL\n"
         )
+        if "one_process_files_noref" in ratios:
+            out(
+                f"  in one process (--jobs 1): {ratios['one_process_files_noref']:.2f}x same file "
+                f"list, {ratios['one_process_directory_noref']:.2f}x directory\n"
+            )
         out(
             f"  goal >= {files_goal['target']:.0f}x the $ref-free baseline on the files (both "
             f"runs): {'MET' if files_goal['met'] else 'NOT MET'}\n"
@@ -1183,6 +1216,11 @@ def print_report(report: dict[str, Any]) -> None:
                 f"{ratios['floor_multiple_directory']:.2f}x directory, "
                 f"{ratios['floor_multiple_single']:.2f}x one file\n"
             )
+            if "one_process_floor_multiple_files" in ratios:
+                out(
+                    f"  in one process (--jobs 1): {ratios['one_process_floor_multiple_files']:.2f}x "
+                    f"same file list, {ratios['one_process_floor_multiple_directory']:.2f}x directory\n"
+                )
             out(
                 f"  goal <= {floor['target']:.0f}x on the files: "
                 f"{'MET' if floor['met'] else 'NOT MET'}\n"
@@ -1427,6 +1465,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 n,
             ),
         ]
+        if "files_one" in mine:
+            corpus_cases += [
+                Case(
+                    "ours_files_one",
+                    f"legacy-stt check --jobs 1, {n:,} files (same list)",
+                    ours,
+                    mine["files_one"],
+                    n,
+                ),
+                Case(
+                    "ours_directory_one",
+                    f"legacy-stt check --jobs 1, {n:,} files (directory)",
+                    ours,
+                    mine["directory_one"],
+                    n,
+                ),
+            ]
         single_cases.append(
             Case("ours_single", "legacy-stt check, 1 file", ours, mine["single"], 1)
         )

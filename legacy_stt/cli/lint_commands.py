@@ -63,12 +63,37 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         help="also report what moving to MODEL would rename, transform or drop",
     )
     check.add_argument(
+        "--jobs",
+        "-j",
+        metavar="N",
+        type=_jobs,
+        default="auto",
+        help="processes to check many files with (default: auto, one per CPU; 1 for one "
+        "process); the output is the same either way",
+    )
+    check.add_argument(
         "--color",
         choices=_COLOR_CHOICES,
         default="auto",
         help="colour the text format (default: auto, on a terminal or with FORCE_COLOR, never with NO_COLOR)",
     )
     check.set_defaults(handler=run_check)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number from 1, or ``auto`` for the CPUs this process may use."""
+    if text == "auto":
+        try:
+            return len(os.sched_getaffinity(0))  # a container's or taskset's share, not the host's
+        except (AttributeError, OSError):
+            return os.cpu_count() or 1
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, or auto; got {text!r}")
+    return jobs
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -105,6 +130,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         args.paths,
         stdin=lambda: sys.stdin.buffer.read(MAX_FILE_BYTES + 1),
         sink=reporter.emit,
+        jobs=args.jobs,
     )
     reporter.finish(result)
     return result.exit_status(strict=args.strict)

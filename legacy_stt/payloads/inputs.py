@@ -44,6 +44,7 @@ __all__ = [
     "STDIN_NAME",
     "Accepted",
     "Event",
+    "FileUnit",
     "InputProblem",
     "InputReader",
     "OtherFile",
@@ -229,6 +230,18 @@ class Payload(NamedTuple):
 Event = Union[Accepted, Payload, InputProblem, Skipped, OtherFile]
 
 
+class FileUnit(NamedTuple):
+    """A file still to be read, from ``InputReader.plan``: ``read_unit`` turns it into events.
+
+    ``named`` says it was named on the command line (read even if it does
+    not look like a payload; a pipe is read too) rather than met in a walk.
+    """
+
+    path: str
+    kind: str
+    named: bool
+
+
 class _IsADirectory(Exception):
     """A path named on the command line is a directory: it is walked, not read."""
 
@@ -330,6 +343,30 @@ class InputReader:
             events = self._walk(os.path.normpath(path))
         yield from events
 
+    def plan(self, path: str) -> Iterator[Event | FileUnit]:
+        """The events of ``path`` as ``read`` gives them, except that files are not read yet.
+
+        Each file comes as a ``FileUnit`` in its place, for ``read_unit``:
+        the files of one plan can be read in any order, or in other
+        processes, and their events put back in plan order. Directories are
+        walked here; standard input is read here.
+        """
+        kind = self._kind(path) if path != STDIN else None
+        if kind is not None:
+            # A name with a known suffix is a file but for rare exceptions, which ``read_unit``
+            # still walks: no stat call for each of a glob's thousands of files.
+            yield FileUnit(path, kind, True)
+        elif path != STDIN and os.path.isdir(path):
+            yield from self._walk_units(os.path.normpath(path))
+        else:
+            yield from self.read(path)
+
+    def read_unit(self, unit: FileUnit) -> Iterable[Event]:
+        """The events of one file of a ``plan``."""
+        if unit.named:
+            return self.read(unit.path)
+        return self._file(unit.path, unit.kind, named=False)
+
     # -- files --------------------------------------------------------------
 
     def _kind(self, name: str) -> str | None:
@@ -343,6 +380,13 @@ class InputReader:
         return not name.startswith(".") and self._kind(name) is not None
 
     def _walk(self, top: str) -> Iterator[Event]:
+        for item in self._walk_units(top):
+            if type(item) is FileUnit:
+                yield from self._file(item.path, item.kind, named=False)
+            else:
+                yield item  # type: ignore[misc]
+
+    def _walk_units(self, top: str) -> Iterator[Event | FileUnit]:
         events: list[Event] = []  # what the walk's callbacks heard, handed on in walk order
         skip = self.skip_directories
 
@@ -371,7 +415,7 @@ class InputReader:
             if events:
                 yield from events
                 events.clear()
-            yield from self._file(path, self._kind(path) or "json", named=False)
+            yield FileUnit(path, self._kind(path) or "json", False)
         yield from events
 
     def _file(self, path: str, kind: str, *, named: bool) -> Iterable[Event]:
