@@ -20,7 +20,9 @@ its peak memory and threads are its own), interleaved over ``--rounds``:
 For each: wall time, its ratio to the ideal, CPU seconds, peak RSS (the
 child's ``ru_maxrss``) and the most threads alive at once (sampled every
 10 ms). Goal for the async batch: within 1.3x the ideal, peak RSS under
-150 MiB, and no thread per job.
+150 MiB, and no thread per job. For the async batch it also prints a timeline:
+when the creates were sent (from the transport's debug log), the first poll,
+the number of polls, and when the first and last outcomes came.
 
 Run from a checkout after ``python -m pip install .[async]``::
 
@@ -56,7 +58,23 @@ def sample():
     global peak_threads
     peak_threads = max(peak_threads, threading.active_count())
 
+timeline = {}
+
 async def async_batch():
+    # Where the time goes: when each request is sent (from the transport's own debug log, one
+    # record per request) and when each outcome arrives, in seconds from the start.
+    import logging
+    sent = {"POST": [], "GET": []}
+    class Sends(logging.Handler):
+        def emit(self, record):
+            method = str(record.args[0]) if record.args else ""
+            if method in sent:
+                sent[method].append(time.monotonic() - started)
+    transport_log = logging.getLogger("legacy_stt.aio.transport")
+    transport_log.setLevel(logging.DEBUG)
+    transport_log.addHandler(Sends())
+    transport_log.propagate = False
+    outcomes = []
     global failures
     async def watch():
         while True:
@@ -66,7 +84,14 @@ async def async_batch():
     async with AsyncClient(key, base_url=url, poll_timeout=600) as client:
         async for outcome in client.stt_many(payloads, concurrency=count):
             failures += not outcome.ok
+            outcomes.append(time.monotonic() - started)
     watcher.cancel()
+    timeline.update(
+        creates_sent=[min(sent["POST"]), max(sent["POST"])],
+        polls=len(sent["GET"]),
+        first_poll=min(sent["GET"]) if sent["GET"] else None,
+        outcomes=[min(outcomes), max(outcomes)],
+    )
 
 def threaded_batch():
     global failures
@@ -130,7 +155,7 @@ wall = time.monotonic() - started
 usage = resource.getrusage(resource.RUSAGE_SELF)
 rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": rss,
-                  "threads": peak_threads - 1, "failures": failures}))
+                  "threads": peak_threads - 1, "failures": failures, **timeline}))
 """
 
 
@@ -154,6 +179,16 @@ def start_emulator(job_duration: float) -> tuple[subprocess.Popen[str], str]:
         process.kill()
         raise SystemExit("the emulator did not start")
     return process, found.group(0)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a running process has used so far (Linux; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_child(way: str, url: str, count: int) -> dict[str, float]:
@@ -201,6 +236,7 @@ def main() -> int:
             emulator, url = start_emulator(options.duration)
             try:
                 figures = run_child(way, url, count)
+                figures["emulator_cpu"] = process_cpu_seconds(emulator.pid)
             finally:
                 emulator.terminate()
                 emulator.wait(timeout=30)
@@ -213,9 +249,10 @@ def main() -> int:
         f"{options.rounds} rounds, each in a fresh process\n"
     )
     print(
-        "| way | jobs | ideal s | wall s | wall / ideal | CPU s | peak RSS MiB | threads | failed |"
+        "| way | jobs | ideal s | wall s | wall / ideal | CPU s | emulator CPU s | peak RSS MiB "
+        "| threads | failed |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for way, count in ways:
         runs = results[way]
 
@@ -225,13 +262,19 @@ def main() -> int:
         wall = median("wall")
         print(
             f"| {way} | {count} | {ideal[way]:.1f} | {wall:.2f} | {wall / ideal[way]:.2f}x | "
-            f"{median('cpu'):.2f} | {median('rss_mib'):.0f} | {max(r['threads'] for r in runs):.0f} | "
+            f"{median('cpu'):.2f} | {median('emulator_cpu'):.2f} | {median('rss_mib'):.0f} | {max(r['threads'] for r in runs):.0f} | "
             f"{max(r['failures'] for r in runs):.0f} |"
         )
     async_runs = results["async"]
     ratio = statistics.median(r["wall"] for r in async_runs) / ideal["async"]
     rss = statistics.median(r["rss_mib"] for r in async_runs)
     threads = max(r["threads"] for r in async_runs)
+    for run in async_runs:
+        print(
+            f"AsyncClient timeline (s from the start): creates sent {run['creates_sent'][0]:.2f}-"
+            f"{run['creates_sent'][1]:.2f}, first poll {run['first_poll']:.2f}, {run['polls']:.0f} "
+            f"polls, outcomes {run['outcomes'][0]:.2f}-{run['outcomes'][1]:.2f}, wall {run['wall']:.2f}"
+        )
     floor_wall = statistics.median(r["wall"] for r in results["floor"])
     print(
         f"\nThe floor on this emulator (aiohttp, nothing else) took {floor_wall:.2f} s: "

@@ -46,7 +46,11 @@ def build_tree(root: pathlib.Path, count: int) -> pathlib.Path:
         if kind == 0:
             payload: object = {"model": "#g1_nova-2-general", "url": f"https://e.com/{n}.mp3"}
         elif kind == 1:
-            payload = {"model": "#g1_nova-2-general", "url": "https://e.com/a.mp3", "langauge": "en"}
+            payload = {
+                "model": "#g1_nova-2-general",
+                "url": "https://e.com/a.mp3",
+                "langauge": "en",
+            }
         elif kind == 2:
             payload = {"model": "nova-9", "url": "https://e.com/a.mp3"}
         elif kind == 3:

@@ -333,6 +333,7 @@ def test_project_itself(
         ("tests", "test_dropin.py"),
         ("tests", "test_httpx_dropin.py"),
         ("tests", "test_proxy.py"),
+        ("tests", "js_callers"),  # the JavaScript and TypeScript callers the scanner must find
     }
     assert paths <= {("examples", "invalid"), ("examples", "uploads")} | deliberate, paths
     assert document["summary"]["files_skipped"] >= 10  # the schemas are not payloads

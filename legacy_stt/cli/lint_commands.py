@@ -23,8 +23,9 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         help="lint legacy payloads and find legacy calls in code",
         description=(
             "Check legacy payload files (.json: one payload or an array; .jsonl/.ndjson: one per line), "
-            "directories (recursively; files that do not look like payloads are skipped) and Python "
-            "sources (calls to the legacy endpoint and their literal payloads)."
+            "directories (recursively; files that do not look like payloads are skipped), and Python, "
+            "JavaScript and TypeScript sources (calls to the legacy endpoint and the payloads written "
+            "in them; JavaScript and TypeScript need the js extra)."
         ),
         epilog=(
             "Exit status: 0 no errors; 1 errors found (or warnings, with --strict); "
@@ -61,6 +62,12 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         "--target",
         metavar="MODEL",
         help="also report what moving to MODEL would rename, transform or drop",
+    )
+    check.add_argument(
+        "--include-vendored",
+        action="store_true",
+        help="also walk node_modules, dist, build and other dependency or build-output "
+        "directories, and check minified JavaScript bundles (skipped by default)",
     )
     check.add_argument(
         "--jobs",
@@ -117,7 +124,12 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.target is not None:
         require_target(args.target)
-    checker = Checker(target=args.target, uploads=args.uploads, only_payloads=args.only_payloads)
+    checker = Checker(
+        target=args.target,
+        uploads=args.uploads,
+        only_payloads=args.only_payloads,
+        include_vendored=args.include_vendored,
+    )
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be given only once")
     reporter = REPORTERS_BY_NAME[args.format](

@@ -62,7 +62,29 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: How a file is read, by suffix. Files given explicitly with another suffix are read as JSON.
-SUFFIX_KINDS = {**JSON_KINDS, ".py": "python"}
+SUFFIX_KINDS = {
+    **JSON_KINDS,
+    ".py": "python",
+    **{
+        suffix: "javascript"
+        for suffix in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+    },
+}
+
+#: Directories of dependencies and build output: skipped unless ``include_vendored``.
+VENDORED_DIRS = frozenset(
+    {
+        "node_modules",
+        "bower_components",
+        "jspm_packages",
+        "dist",
+        "build",
+        ".next",
+        ".nuxt",
+        ".output",
+        ".svelte-kit",
+    }
+)
 
 #: Files (and standard input) larger than this are reported, not read (``legacy_stt.payloads.inputs``).
 MAX_FILE_BYTES = inputs.MAX_FILE_BYTES
@@ -174,11 +196,16 @@ class Checker:
         uploads: bool = False,
         only_payloads: bool = False,
         excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS,
+        include_vendored: bool = False,
     ) -> None:
         self.target = target
         self.uploads = uploads
         self.only_payloads = only_payloads
-        self.excluded_dirs = frozenset(excluded_dirs)
+        self.include_vendored = include_vendored
+        excluded = frozenset(excluded_dirs)
+        self.excluded_dirs = (
+            excluded - VENDORED_DIRS if include_vendored else excluded | VENDORED_DIRS
+        )
         if target is not None:
             # Fails early, with a did-you-mean, for a model no model adapter serves.
             default_registry.adapter_for_target(target)
@@ -283,8 +310,12 @@ class Checker:
             result.add(issue.at(path, where, label))
 
     def _check_other(self, file: OtherFile, result: CheckResult) -> None:
-        if file.kind == "python" and file.data is not None:
+        if file.data is None:
+            return
+        if file.kind == "python":
             self._check_python(file, result)
+        elif file.kind == "javascript":
+            self._check_javascript(file, result)
 
     def _lint(self, payload: Any, *, upload_given: bool = False) -> list[Issue]:
         if self.uploads and isinstance(payload, Mapping) and not upload_given:
@@ -338,12 +369,57 @@ class Checker:
             )
             return
         result.files_checked += 1
+        self._report_calls(source.path, calls, result)
+
+    # -- JavaScript and TypeScript ---------------------------------------------
+
+    def _check_javascript(self, source: OtherFile, result: CheckResult) -> None:
+        from .jssource import DIALECTS, JS_EXTRA, parser_available, scan_javascript
+
+        data = source.data or b""
+        if not source.explicit and not self.include_vendored and _is_bundle(source.path, data):
+            result.skip(
+                source.path,
+                "a minified or bundled file (build output; --include-vendored checks it)",
+            )
+            return
+        result.files_checked += 1
+        if not _MENTIONS_SERVICE.search(data):
+            return  # a legacy call's URL must name the host in this file: nothing to parse
+        if not parser_available():
+            result.add(
+                Finding(
+                    source.path,
+                    WARNING,
+                    "js-not-scanned",
+                    "not scanned for legacy calls: this file names the AI/ML API, and JavaScript and "
+                    f"TypeScript are scanned with the `js` extra: {JS_EXTRA}",
+                )
+            )
+            return
+        dialect = DIALECTS.get(os.path.splitext(source.path)[1].lower(), "javascript")
+        try:
+            calls = scan_javascript(data, source.path, dialect=dialect)
+        except ValueError as error:
+            result.add(
+                Finding(
+                    source.path,
+                    WARNING,
+                    "js-too-large",
+                    f"not scanned for legacy calls: {error}; search it for the legacy endpoint by hand",
+                )
+            )
+            return
+        self._report_calls(source.path, calls, result)
+
+    def _report_calls(self, path: str, calls: Iterable[LegacyCall], result: CheckResult) -> None:
+        """The findings of the legacy calls of one source (Python, JavaScript or TypeScript)."""
         for call in calls:
             result.call_sites += 1
             label = f"call at line {call.line}"
             result.add(
                 Finding(
-                    source.path,
+                    path,
                     WARNING,
                     "legacy-endpoint",
                     _legacy_call_advice(call),
@@ -357,12 +433,12 @@ class Checker:
                 if field_name != "audio":
                     result.add(
                         Finding(
-                            source.path,
+                            path,
                             WARNING,
                             "upload-field",
                             f"the audio is uploaded under `{field_name}`, but the legacy endpoint takes "
                             f"the file as `audio` (only the OpenAI models' create endpoint names it "
-                            f"`file`). Rename the files= field `{field_name}` -> `audio`",
+                            f"`file`). Rename the {'files=' if call.language == 'python' else 'form'} field `{field_name}` -> `audio`",
                             where[0],
                             where[1],
                             None,
@@ -374,7 +450,7 @@ class Checker:
             result.payloads_checked += 1
             for issue in self._lint_call_payload(call):
                 where = position_of(issue.pointer, call.positions) or (call.line, call.column)
-                result.add(issue.at(source.path, where, label))
+                result.add(issue.at(path, where, label))
 
     def _lint_call_payload(self, call: Any) -> list[Issue]:
         payload: dict[str, Any] = dict(call.payload)
@@ -392,6 +468,15 @@ class Checker:
 
 def _legacy_call_advice(call: LegacyCall) -> str:
     """The ``legacy-endpoint`` message: the two-step API, awaited if the call is in async code."""
+    if call.language != "python":
+        # Advice a JavaScript caller can follow: no Python in it.
+        return (
+            f"`{call.function}` calls the deprecated one-call endpoint {call.url}, which times out "
+            "on long audio. Point this call at the compatibility proxy (run `legacy-stt serve` "
+            "and use its http://127.0.0.1:8080/v1/stt; the body stays as it is), or move to the "
+            "two-step API: POST /v1/stt/create with the payload, then poll "
+            "GET /v1/stt/{generation_id} until its status is completed (see MIGRATION.md)"
+        )
     if call.in_async_def:
         # Whatever the call uses now, a blocking client there would stall the event loop.
         fix = (
@@ -570,3 +655,17 @@ def _merge(part: _Part, result: CheckResult) -> None:
     for path, reason in skipped:
         result.skip(path, reason)
     result.unreadable.extend(unreadable)
+
+
+#: Names of bundles a build writes: skipped in a walk unless ``include_vendored``.
+_BUNDLE_NAME = re.compile(r"(?i)[.-](min|bundle|chunk)\.[cm]?js$")
+#: A file whose lines average this many bytes is minified (hand-written code: 30-60).
+_MINIFIED_LINE = 300
+
+
+def _is_bundle(path: str, data: bytes) -> bool:
+    """Whether a JavaScript file is build output: a ``.min.js``-style name, or minified text."""
+    if _BUNDLE_NAME.search(path):
+        return True
+    head = data[: 256 * 1024]
+    return len(head) > 4096 and len(head) / (head.count(b"\n") + 1) > _MINIFIED_LINE

@@ -71,6 +71,8 @@ class LegacyCall:
     upload_fields: tuple[tuple[str, tuple[int, int]], ...] = ()
     #: The call is in the code of an ``async def`` (see ``_in_async_def``): the fix must not block.
     in_async_def: bool = False
+    #: The language of the source: ``python``, or ``javascript`` (TypeScript included).
+    language: str = "python"
 
 
 def is_legacy_url(url: str) -> bool:
