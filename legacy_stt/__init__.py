@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
         LegacyTransport,
         RequestsPatch,
         patch_requests,
+        post_via_two_step,
         unpatch_requests,
     )
     from .core.polling import PollPolicy
@@ -118,6 +119,7 @@ _LAZY = {
             "RequestsPatch",
             "patch_requests",
             "unpatch_requests",
+            "post_via_two_step",
             "LegacyCallConnectionError",
             "LegacyCallTimeout",
         ),
@@ -210,6 +212,7 @@ __all__ = [
     # old code, unchanged
     "patch_requests",
     "unpatch_requests",
+    "post_via_two_step",
     "RequestsPatch",
     "LegacyTransport",
     "LegacyCallConnectionError",

@@ -37,6 +37,7 @@ from ._common import (
     unencodable_escaped,
     warnings_to,
 )
+from .fix_command import add_fix_parser
 from .lint_commands import add_check_parser
 from .migration_commands import add_migration_parsers, require_target
 from .serve_command import add_serve_parser
@@ -131,6 +132,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_service_options(result, strict=False)
 
     add_check_parser(commands)
+    add_fix_parser(commands)
     add_migration_parsers(commands)
     add_serve_parser(commands)
     for command in commands.choices.values():

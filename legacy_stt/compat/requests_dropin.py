@@ -53,6 +53,7 @@ from .endpoint import (
 
 __all__ = [
     "LegacyTransport",
+    "post_via_two_step",
     "RequestsPatch",
     "patch_requests",
     "unpatch_requests",
@@ -281,6 +282,19 @@ class LegacyTransport(BaseAdapter):
             ),
             stacklevel=deprecations.external_stacklevel(_REQUESTS_DIRS),
         )
+        return self._answer(request, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+
+    def _answer(
+        self,
+        request: requests.PreparedRequest,
+        *,
+        timeout: RequestTimeout,
+        verify: bool | str,
+        cert: Any,
+        proxies: Any,
+    ) -> requests.Response:
+        """The legacy request ``request``, run on the two-step API: the response it gets."""
+        assert request.url is not None
         length = request.headers.get("Content-Length")
         reply = self._endpoint.reply(
             request.headers.get("Content-Type"),
@@ -414,6 +428,59 @@ def patch_requests(base_url: str | None = None, **options: Any) -> RequestsPatch
         _patches.append(patch)
     logger.debug("requests patched: %r", transport)
     return patch
+
+
+def post_via_two_step(
+    url: str,
+    *,
+    json: Any = None,
+    data: Any = None,
+    files: Any = None,
+    headers: Any = None,
+    timeout: RequestTimeout = None,
+    session: requests.Session | None = None,
+    **options: Any,
+) -> requests.Response:
+    """What ``requests.post(url, ...)`` to the legacy endpoint returned, made on the two-step API.
+
+    The call ``legacy-stt fix`` writes in place of a legacy ``requests``
+    call: ``url`` is the legacy URL the code used (``.../v1/stt`` or
+    ``.../stt``), and the jobs run on its base; ``json``, ``data``,
+    ``files``, ``headers`` and ``timeout`` are the call's own. The key is
+    the request's ``Authorization: Bearer`` header (or ``AIML_API_KEY``).
+    A ``session`` makes every request of the job (the create and each poll)
+    with its headers, authentication and TLS settings. The response is a real
+    ``requests.Response`` with the legacy status and body; failures are the
+    requests exceptions a legacy call raised (``LegacyCallConnectionError``,
+    ``LegacyCallTimeout``). ``options`` are ``LegacyTransport``'s.
+    """
+    own = session if session is not None else requests.Session()
+    try:
+        transport = LegacyTransport(_base_of_legacy_url(url), session=own, **options)
+        request = own.prepare_request(
+            requests.Request("POST", url, json=json, data=data, files=files, headers=headers)
+        )
+        settings = own.merge_environment_settings(url, {}, None, None, None)
+        return transport._answer(
+            request,
+            timeout=timeout,
+            verify=settings["verify"] if settings["verify"] is not None else True,
+            cert=settings["cert"],
+            proxies=settings["proxies"],
+        )
+    finally:
+        if session is None:
+            own.close()
+
+
+def _base_of_legacy_url(url: str) -> str:
+    """``https://host/v1/stt`` -> ``https://host``; ``ValueError`` for a URL that is not a legacy one."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for legacy in sorted(LEGACY_PATHS, key=len, reverse=True):
+        if path.endswith(legacy):
+            return f"{parts.scheme}://{parts.netloc}{path[: -len(legacy)]}"
+    raise ValueError(f"not a URL of the legacy endpoint (.../v1/stt or .../stt): {url!r}")
 
 
 def unpatch_requests() -> bool:

@@ -42,7 +42,7 @@ from ..payloads.inputs import (
     Payload,
     Skipped,
 )
-from ..payloads.validation import INPUT_MEMBERS, inspect_payload
+from ..payloads.validation import INPUT_MEMBERS, form_fields_as_read, inspect_payload
 from .locate import position_of
 from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
 
@@ -456,7 +456,7 @@ class Checker:
         payload: dict[str, Any] = dict(call.payload)
         unresolved = set(call.unresolved_keys)
         if call.payload_keyword == "data":
-            payload = _as_sent_in_a_form(payload)
+            payload = form_fields_as_read(payload)
         if "model" in unresolved:
             return []  # which rules apply depends on the model
         upload_given = call.has_upload or bool(unresolved & {"url", "audio"})
@@ -495,22 +495,6 @@ def _legacy_call_advice(call: LegacyCall) -> str:
         f"long audio. {fix}; from code that is not Python, point it at the compatibility "
         "proxy, `legacy-stt serve` (see MIGRATION.md)"
     )
-
-
-def _as_sent_in_a_form(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """``data=`` fields typed the way the service reads them: requests sends ``True`` as "True"."""
-    from ..payloads.forms import decode_form_fields
-    from ..payloads.validation import family_of_model
-
-    model = fields.get("model")
-    family = family_of_model(model) if isinstance(model, str) else None
-    if family is None:
-        return dict(fields)
-    pairs = []
-    for key, value in fields.items():
-        for item in value if isinstance(value, list) else [value]:
-            pairs.append((key, item if isinstance(item, str) else str(item)))
-    return decode_form_fields(pairs, family.properties)
 
 
 def _unresolved_key_issues(payload: Mapping[str, Any], unresolved: set[str]) -> list[Issue]:

@@ -40,6 +40,7 @@ __all__ = [
     "DIALECTS",
     "JS_EXTRA",
     "MAX_SOURCE_BYTES",
+    "language_of",
     "parser_available",
     "scan_javascript",
 ]
@@ -72,14 +73,15 @@ _languages: dict[str, Any] = {}
 def parser_available() -> bool:
     """Whether tree-sitter and the JavaScript and TypeScript grammars are installed."""
     try:
-        _language("javascript")
-        _language("typescript")
+        language_of("javascript")
+        language_of("typescript")
     except ImportError:
         return False
     return True
 
 
-def _language(dialect: str) -> Any:
+def language_of(dialect: str) -> Any:
+    """tree-sitter's ``Language`` for a dialect (``javascript``, ``typescript``, ``tsx``)."""
     found = _languages.get(dialect)
     if found is None:
         from tree_sitter import Language
@@ -102,7 +104,7 @@ def _language(dialect: str) -> Any:
 def _parse(source: bytes, dialect: str) -> Any:
     from tree_sitter import Parser
 
-    return Parser(_language(dialect)).parse(source)
+    return Parser(language_of(dialect)).parse(source)
 
 
 # ---------------------------------------------------------------------------
@@ -999,10 +1001,17 @@ class _Scanner:
             url = _join_base(client.base, url)
         if not is_legacy_url(url):
             return None
-        return self._build(node, scope, callee, url, body_node, body_kind)
+        return self._build(node, scope, callee, url, body_node, body_kind, client.kind)
 
     def _build(
-        self, node: Any, scope: _Scope, callee: Any, url: str, body_node: Any, body_kind: str
+        self,
+        node: Any,
+        scope: _Scope,
+        callee: Any,
+        url: str,
+        body_node: Any,
+        body_kind: str,
+        client_kind: str,
     ) -> LegacyCall:
         line, column = self.position(node)
         payload = None
@@ -1042,6 +1051,7 @@ class _Scanner:
             has_upload=has_upload,
             upload_fields=upload_fields,
             language="javascript",
+            client=client_kind,
         )
 
 

@@ -73,6 +73,8 @@ class LegacyCall:
     in_async_def: bool = False
     #: The language of the source: ``python``, or ``javascript`` (TypeScript included).
     language: str = "python"
+    #: For JavaScript: the client called (``fetch``, ``axios``, ``got``, ``ky``).
+    client: str | None = None
 
 
 def is_legacy_url(url: str) -> bool:

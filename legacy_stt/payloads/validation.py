@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 __all__ = [
+    "form_fields_as_read",
     "validate",
     "MAX_PAYLOAD_BYTES",
     "MAX_PAYLOAD_DEPTH",
@@ -656,3 +657,23 @@ def validate(payload: Any, audio: Any = None, *, strict: bool = False) -> None:
     ``strict=True`` they are errors too.
     """
     inspect_payload(payload, upload_given=audio is not None).raise_or_warn(strict=strict)
+
+
+def form_fields_as_read(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Form fields typed the way the service reads them (``"true"`` is true for a boolean).
+
+    A call site's ``data=`` fields or ``FormData`` appends are text on the
+    wire (requests sends ``True`` as ``"True"``); the model's family says
+    which type each one is read as. Fields of an unknown model are kept.
+    """
+    from .forms import decode_form_fields
+
+    model = fields.get("model")
+    family = family_of_model(model) if isinstance(model, str) else None
+    if family is None:
+        return dict(fields)
+    pairs = []
+    for key, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, item if isinstance(item, str) else str(item)))
+    return decode_form_fields(pairs, family.properties)

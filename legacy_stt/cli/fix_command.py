@@ -1,0 +1,195 @@
+"""``legacy-stt fix``: rewrite legacy call sites (thin: walk, plan, write or diff, report)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+from typing import TextIO
+
+from ._common import print_error
+from .migration_commands import require_target
+
+__all__ = ["add_fix_parser", "run_fix"]
+
+
+def add_fix_parser(commands: argparse._SubParsersAction) -> None:
+    fix = commands.add_parser(
+        "fix",
+        help="rewrite legacy calls in Python and JavaScript/TypeScript onto the two-step API",
+        description=(
+            "Rewrite each legacy call site that `check` finds so the program runs on the two-step "
+            "API: Python calls go through legacy_stt.post_via_two_step (a requests.Response, as "
+            "before); JavaScript and TypeScript calls through a small helper module written next "
+            "to them. Safe fixes are applied; unsafe ones only with --unsafe-fixes; every call "
+            "left is reported with its reason."
+        ),
+        epilog=(
+            "Exit status: 0 nothing left to fix; 1 calls left (or, with --diff, something "
+            "would change); 2 usage error or a path that cannot be read."
+        ),
+    )
+    fix.add_argument("paths", metavar="PATH", nargs="+", help="file or directory")
+    fix.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of what would change and leave the files as they are",
+    )
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply fixes that may change behaviour (each says why it is unsafe)",
+    )
+    fix.add_argument(
+        "--target",
+        metavar="MODEL",
+        help="run the rewritten Python calls on MODEL (its parameter names and result shape are "
+        "translated at run time)",
+    )
+    fix.add_argument(
+        "--include-vendored",
+        action="store_true",
+        help="also walk node_modules, dist, build and the like",
+    )
+    fix.set_defaults(handler=run_fix)
+
+
+def run_fix(args: argparse.Namespace, out: TextIO) -> int:
+    from ..fix import apply_edits, plan_fixes
+    from ..fix.edits import LANGUAGES
+    from ..lint.checker import VENDORED_DIRS
+    from ..payloads.inputs import DEFAULT_EXCLUDED_DIRS, InputProblem, InputReader, OtherFile
+
+    if args.target is not None:
+        require_target(args.target)
+    err = sys.stderr
+    excluded = (
+        DEFAULT_EXCLUDED_DIRS - VENDORED_DIRS
+        if args.include_vendored
+        else DEFAULT_EXCLUDED_DIRS | VENDORED_DIRS
+    )
+    reader = InputReader(kinds=dict.fromkeys(LANGUAGES, "source"), excluded_dirs=excluded)
+    applied = files_changed = left = unsafe_left = unreadable = 0
+    for path in args.paths:
+        for event in reader.read(path):
+            if isinstance(event, InputProblem):
+                print_error(f"{event.path}: {event.message}", err)
+                unreadable += 1
+                continue
+            if not isinstance(event, OtherFile) or event.data is None:
+                continue
+            if os.path.splitext(event.path)[1].lower() not in LANGUAGES:
+                print_error(f"{event.path}: not a Python, JavaScript or TypeScript source", err)
+                unreadable += 1
+                continue
+            try:
+                text = event.data.decode("utf-8")
+            except UnicodeDecodeError:
+                print(f"{event.path}: left: not UTF-8 text", file=err)
+                left += 1
+                continue
+            plan = plan_fixes(event.path, text, target=args.target)
+            chosen = [fix for fix in plan.fixes if fix.safe or args.unsafe_fixes]
+            for fix in plan.fixes:
+                if not fix.safe and not args.unsafe_fixes:
+                    print(
+                        f"{event.path}:{fix.line}:{fix.column}: left: `{fix.function}`: unsafe fix "
+                        f"({fix.caveat}); --unsafe-fixes applies it",
+                        file=err,
+                    )
+                    unsafe_left += 1
+            for site in plan.unfixable:
+                where = f"{site.line}:{site.column}"
+                name = f"`{site.function}`: " if site.function else ""
+                print(f"{event.path}:{where}: left: {name}{site.reason}", file=err)
+                left += 1
+            if not chosen:
+                continue
+            edits = [edit for fix in chosen for edit in fix.edits] + plan.support
+            new_text = apply_edits(text, edits)
+            problem = _verify(
+                event.path, new_text, len(plan.fixes) - len(chosen) + len(plan.unfixable)
+            )
+            if problem is not None:
+                print(
+                    f"{event.path}: left: {problem} (a bug in legacy-stt fix: please report it)",
+                    file=err,
+                )
+                left += len(chosen)
+                continue
+            applied += len(chosen)
+            files_changed += 1
+            if args.diff:
+                _print_diff(event.path, text, new_text, out)
+                for helper, helper_text in plan.new_files.items():
+                    _print_diff(helper, "", helper_text, out)
+            else:
+                _write(event.path, new_text)
+                for helper, helper_text in plan.new_files.items():
+                    if not os.path.exists(helper):
+                        _write(helper, helper_text)
+    verb = "would apply" if args.diff else "applied"
+    remaining = left + unsafe_left
+    summary = f"legacy-stt fix: {verb} {applied} fix{'es' if applied != 1 else ''} in {files_changed} file{'s' if files_changed != 1 else ''}"
+    summary += f"; {remaining} call site{'s' if remaining != 1 else ''} left"
+    if unsafe_left:
+        summary += f" ({unsafe_left} with unsafe fixes: --unsafe-fixes applies them)"
+    print(summary, file=err)
+    if unreadable:
+        return 2
+    if remaining or (args.diff and applied):
+        return 1
+    return 0
+
+
+def _verify(path: str, text: str, expected_calls: int) -> str | None:
+    """Why the new text must not be written: it does not parse, or still has unexpected legacy calls."""
+    from ..fix.edits import LANGUAGES
+
+    if LANGUAGES.get(os.path.splitext(path)[1].lower()) == "python":
+        import ast
+
+        from ..lint.pysource import scan_python
+
+        try:
+            ast.parse(text)
+        except SyntaxError as error:
+            return f"the rewritten file would not parse ({error.msg})"
+        calls = scan_python(text, path)
+    else:
+        from ..lint.jssource import DIALECTS, scan_javascript
+
+        calls = scan_javascript(
+            text.encode("utf-8"),
+            path,
+            dialect=DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript"),
+        )
+    if len(calls) > expected_calls:
+        return "the rewritten file would still call the legacy endpoint"
+    return None
+
+
+def _print_diff(path: str, old: str, new: str, out: TextIO) -> None:
+    out.writelines(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"a/{path}" if old else "/dev/null",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+def _write(path: str, text: str) -> None:
+    """Write ``text`` as UTF-8, bytes as given (line endings kept), replacing the file at once."""
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+    with tempfile.NamedTemporaryFile(
+        "wb", dir=directory, delete=False, prefix=".legacy-stt-fix-"
+    ) as temporary:
+        temporary.write(text.encode("utf-8"))
+    if mode is not None:
+        os.chmod(temporary.name, mode)
+    os.replace(temporary.name, path)

@@ -1,0 +1,288 @@
+"""Rewrite legacy calls in JavaScript and TypeScript onto a helper module written next to them.
+
+``fetch(LEGACY_URL, init)`` becomes ``fetchTwoStep(LEGACY_URL, init)`` and
+``client.post(LEGACY_URL, data, config)`` (axios, or an axios instance)
+becomes ``axiosTwoStep(client).post(LEGACY_URL, data, config)``; the helper
+(``legacy_stt.fix.js_helper``) makes the create and the polls with the same
+URL, client and headers and answers in the shape the call site reads. An
+import of the helper is added in the file's module system (ES modules,
+CommonJS, TypeScript; Deno's explicit extension).
+
+A fix is **safe** when the payload is written in the file with a model whose
+create endpoint takes the legacy parameters as they are (the model adapter
+changes nothing), and **unsafe** when the payload or its model is not known
+here, or the call used node-fetch (the helper uses the global ``fetch`` of
+Node 18+, Deno and browsers). A payload whose model needs its parameters
+translated, ``axios(config)``, got and ky are left with the reason: point
+those at ``legacy-stt serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from ..lint.pysource import LegacyCall
+from .edits import Edit, FileFixes, Fix, Unfixable
+from .js_helper import helper_file_name, helper_source, import_line
+
+__all__ = ["plan_javascript"]
+
+_DIALECT_FLAVORS = {
+    ".ts": "ts",
+    ".tsx": "ts",
+    ".mts": "ts",
+    ".cts": "ts",
+    ".mjs": "esm",
+    ".cjs": "cjs",
+}
+
+
+def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileFixes:
+    from ..lint.jssource import DIALECTS, parser_available, scan_javascript
+
+    result = FileFixes(path)
+    if not parser_available():
+        result.unfixable.append(
+            Unfixable(
+                1,
+                1,
+                "",
+                "JavaScript and TypeScript need the js extra: pip install 'legacy-stt[js]'",
+            )
+        )
+        return result
+    data = text.encode("utf-8")
+    suffix = os.path.splitext(path)[1].lower()
+    dialect = DIALECTS.get(suffix, "javascript")
+    calls = scan_javascript(data, path, dialect=dialect)
+    if not calls:
+        return result
+    from tree_sitter import Parser
+
+    from ..lint.jssource import language_of
+
+    root = Parser(language_of(dialect)).parse(data).root_node
+    offsets = _Offsets(data)
+    nodes = _calls_by_position(root, offsets)
+    names: set[str] = set()
+    for call in calls:
+        node = _the_call(nodes.get((call.line, call.column), []), call)
+        if node is None:
+            result.unfixable.append(_left(call, "the call could not be found again in the source"))
+            continue
+        planned = _plan_call(call, node, offsets, target)
+        if isinstance(planned, Unfixable):
+            result.unfixable.append(planned)
+        else:
+            result.fixes.append(planned)
+            names.add("fetchTwoStep" if call.client == "fetch" else "axiosTwoStep")
+    if result.fixes:
+        flavor = _flavor(path, suffix, root)
+        deno = "Deno." in text or '"https://deno.land' in text or "from 'https://" in text
+        statement = import_line(flavor, sorted(names), deno=deno)
+        result.support.append(_import_edit(root, text, offsets, statement, flavor))
+        helper = os.path.join(os.path.dirname(path), helper_file_name(flavor))
+        if not os.path.exists(helper):
+            result.new_files[helper] = helper_source(flavor)
+    return result
+
+
+class _Offsets:
+    """Character offsets (and 1-based line, column) of tree-sitter's byte positions."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def char(self, byte: int) -> int:
+        return len(self.data[:byte].decode("utf-8", "replace"))
+
+    def line_column(self, node: Any) -> tuple[int, int]:
+        row, byte_column = node.start_point
+        line_start = node.start_byte - byte_column
+        return row + 1, self.char(node.start_byte) - self.char(line_start) + 1
+
+
+def _calls_by_position(root: Any, offsets: _Offsets) -> dict[tuple[int, int], list[Any]]:
+    """Call expressions by where they start (``a.post(...).then(...)``: two calls at one place)."""
+    found: dict[tuple[int, int], list[Any]] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            found.setdefault(offsets.line_column(node), []).append(node)
+        stack.extend(node.named_children)
+    return found
+
+
+def _the_call(candidates: list[Any], call: LegacyCall) -> Any:
+    """Of the calls starting at the legacy call's place, the one whose callee it names."""
+    for node in candidates:
+        callee = node.child_by_field_name("function")
+        text = (
+            re.sub(r"\s+", "", callee.text.decode("utf-8", "replace")) if callee is not None else ""
+        )
+        if text == call.function or (
+            call.function.endswith("...") and text.startswith(call.function[:-3])
+        ):
+            return node
+    return None
+
+
+def _left(call: LegacyCall, reason: str) -> Unfixable:
+    return Unfixable(call.line, call.column, call.function, reason)
+
+
+def _plan_call(
+    call: LegacyCall, node: Any, offsets: _Offsets, target: str | None
+) -> Fix | Unfixable:
+    callee = node.child_by_field_name("function")
+    if target is not None:
+        return _left(
+            call,
+            "--target is applied to Python calls only; point this call at `legacy-stt serve --target`",
+        )
+    if call.client not in ("fetch", "axios"):
+        return _left(
+            call, f"{call.client} calls are not rewritten: point the call at `legacy-stt serve`"
+        )
+    if call.client == "axios" and callee.type != "member_expression":
+        return _left(
+            call,
+            "axios(config) is not rewritten: write it as axios.post(url, data, config), or use `legacy-stt serve`",
+        )
+    judged = _judge_payload(call)
+    if isinstance(judged, Unfixable):
+        return judged
+    safe, caveat = judged
+    if call.client == "fetch":
+        if callee.type == "identifier" and callee.text != b"fetch":
+            safe = False
+            caveat = (
+                "the helper uses the global fetch (Node 18+, Deno, browsers), not the imported one"
+            )
+        edits: tuple[Edit, ...] = (
+            Edit(offsets.char(callee.start_byte), offsets.char(callee.end_byte), "fetchTwoStep"),
+        )
+    else:  # axios, a method called on it or on an instance
+        holder = callee.child_by_field_name("object")
+        method = callee.child_by_field_name("property")
+        if method is None or method.text != b"post" or holder is None:
+            return _left(call, "only `.post(url, data, config)` axios calls are rewritten")
+        start, end = offsets.char(holder.start_byte), offsets.char(holder.end_byte)
+        edits = (Edit(start, start, "axiosTwoStep("), Edit(end, end, ")"))
+    return Fix(call.line, call.column, call.function, edits, safe, caveat)
+
+
+def _judge_payload(call: LegacyCall) -> tuple[bool, str] | Unfixable:
+    """Safe if the create endpoint takes the payload as written; unsafe if that is not known here.
+
+    The helper sends the payload to the create endpoint as it is: that is
+    only the legacy call's behaviour when the model's create endpoint takes
+    the same parameters, and the payload has none that the legacy endpoint
+    ignored but the create endpoint rejects.
+    """
+    payload = call.payload
+    if (
+        payload is None
+        or "model" in call.unresolved_keys
+        or not isinstance(payload.get("model"), str)
+    ):
+        return (
+            False,
+            "the payload (or its model) is not written here: it is sent to the create endpoint as it is",
+        )
+    from ..exceptions import PayloadError
+    from ..payloads.planning import plan_request
+    from ..payloads.validation import form_fields_as_read
+
+    read = form_fields_as_read(payload) if call.payload_keyword == "data" else dict(payload)
+    try:
+        plan = plan_request(read, upload_given=call.has_upload or bool(call.unresolved_keys))
+    except PayloadError as error:
+        return _left(call, f"the payload is not valid, so no job could run; fix it first: {error}")
+    sent = {
+        key: value
+        for key, value in read.items()
+        if key != "audio" and key not in call.unresolved_keys
+    }
+    body = {key: value for key, value in plan.body.items() if key not in call.unresolved_keys}
+    extra = sorted(set(sent) - set(body))
+    if extra and {key: sent[key] for key in body if key in sent} == body:
+        names = ", ".join(f"`{key}`" for key in extra)
+        return _left(
+            call,
+            f"the payload has {names}, which the legacy endpoint ignored and the create endpoint "
+            "rejects: remove it and run fix again",
+        )
+    if plan.model != payload["model"] or _canonical(body) != _canonical(sent):
+        return _left(
+            call,
+            f"{payload['model']}'s create endpoint takes other parameter names than the legacy "
+            "payload: point this call at `legacy-stt serve`, which translates them",
+        )
+    return True, ""
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _flavor(path: str, suffix: str, root: Any) -> str:
+    """ES modules, CommonJS or TypeScript, as the file (or its package.json) says."""
+    if suffix in _DIALECT_FLAVORS:
+        return _DIALECT_FLAVORS[suffix]
+    kinds = {child.type for child in root.named_children}
+    if kinds & {"import_statement", "export_statement"}:
+        return "esm"
+    if b"require(" in root.text:
+        return "cjs"
+    return "esm" if _package_type(path) == "module" else "cjs"
+
+
+def _package_type(path: str) -> str | None:
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        manifest = os.path.join(directory, "package.json")
+        if os.path.isfile(manifest):
+            try:
+                with open(manifest, encoding="utf-8") as file:
+                    found = json.load(file).get("type")
+            except (OSError, ValueError, AttributeError):
+                return None
+            return found if isinstance(found, str) else None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _import_edit(root: Any, text: str, offsets: _Offsets, statement: str, flavor: str) -> Edit:
+    """The helper's import, after the file's leading imports (or requires), directives or shebang."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    after = None
+    for child in root.named_children:
+        if child.type == "import_statement":
+            after = child
+        elif child.type in ("hash_bang_line", "comment") and after is None:
+            continue
+        elif (
+            child.type == "expression_statement" and child.text.strip(b"'\";") == b"use strict"
+        ) or (
+            flavor == "cjs"
+            and child.type in ("lexical_declaration", "variable_declaration")
+            and b"require(" in child.text
+        ):
+            after = child
+        else:
+            break
+    if after is None:
+        first = root.named_children[0] if root.named_children else None
+        if first is not None and first.type == "hash_bang_line":
+            end = offsets.char(first.end_byte)
+            return Edit(end, end, newline + statement)
+        return Edit(0, 0, statement + newline)
+    end = offsets.char(after.end_byte)
+    return Edit(end, end, newline + statement)

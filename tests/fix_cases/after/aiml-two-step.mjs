@@ -1,0 +1,84 @@
+// Written by `legacy-stt fix`: the AI/ML API's deprecated one-call POST .../stt, made the
+// current way. The job is created (POST .../stt/create) and polled (GET .../stt/{id}) with the
+// caller's own client, URL and headers; the answer has the one-call endpoint's status and body.
+// No dependencies; safe to edit.
+
+const DONE = ["completed"];
+const FAILED = ["error", "failed"];
+const FIRST_WAIT_MS = 1000;
+const MAX_WAIT_MS = 10000;
+const DEADLINE_MS = 10 * 60 * 1000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function jobUrls(url) {
+  // The unversioned /stt has its two-step API under /v1 like the rest.
+  let base = String(url).split("?")[0].replace(/\/+$/, "");
+  if (!/\/v1\/stt$/.test(base)) base = base.replace(/\/stt$/, "/v1/stt");
+  return { create: base + "/create", poll: (id) => base + "/" + encodeURIComponent(id) };
+}
+
+function absolute(client, url) {
+  // An instance's baseURL joined as axios joins it, so that the path can be read whole.
+  const baseURL = client && client.defaults ? client.defaults.baseURL : undefined;
+  if (!baseURL || /^[a-z][a-z\d+.-]*:/i.test(url)) return url;
+  return String(baseURL).replace(/\/+$/, "") + "/" + String(url).replace(/^\/+/, "");
+}
+
+function failure(job, id) {
+  const detail = job && job.error ? (job.error.message || String(job.error)) : "";
+  return {
+    statusCode: 422,
+    message: "job " + id + " failed on the service (status " + job.status + ")" + (detail ? ": " + detail : ""),
+    generation_id: id,
+  };
+}
+
+function timedOut(id, url) {
+  const error = new Error(
+    "job " + id + " did not finish within " + DEADLINE_MS / 1000 + " s; its result: GET " + url,
+  );
+  return Object.assign(error, { generationId: id });
+}
+
+/** What `fetch(url, init)` to the one-call endpoint answered, made with create and polls. */
+export async function fetchTwoStep(url, init = {}) {
+  const urls = jobUrls(url instanceof URL ? url.href : url);
+  const created = await fetch(urls.create, init);
+  if (!created.ok) return created; // the service's own error, as the one-call endpoint gave it
+  const id = (await created.json()).generation_id;
+  const deadline = Date.now() + DEADLINE_MS;
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 1.5, MAX_WAIT_MS)) {
+    await sleep(Math.max(0, Math.min(wait, deadline - Date.now())));
+    const polled = await fetch(urls.poll(id), { headers: init.headers, signal: init.signal });
+    if (!polled.ok) return polled;
+    const job = await polled.json();
+    const headers = { "content-type": "application/json", "x-generation-id": id };
+    if (DONE.includes(job.status)) return new Response(JSON.stringify(job.result), { status: 201, headers });
+    if (FAILED.includes(job.status)) return new Response(JSON.stringify(failure(job, id)), { status: 422, headers });
+    if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
+  }
+}
+
+/** `client.post(url, data, config)` to the one-call endpoint, made with create and polls on `client`. */
+export function axiosTwoStep(client) {
+  return {
+    async post(url, data, config = {}) {
+      const urls = jobUrls(absolute(client, url));
+      const created = await client.post(urls.create, data, config);
+      const id = created.data.generation_id;
+      const deadline = Date.now() + DEADLINE_MS;
+      for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 1.5, MAX_WAIT_MS)) {
+        await sleep(Math.max(0, Math.min(wait, deadline - Date.now())));
+        const polled = await client.get(urls.poll(id), { headers: config.headers, signal: config.signal });
+        const job = polled.data;
+        if (DONE.includes(job.status)) return { ...polled, status: 201, data: job.result };
+        if (FAILED.includes(job.status)) {
+          const error = new Error(failure(job, id).message);
+          throw Object.assign(error, { generationId: id, response: { ...polled, status: 422, data: failure(job, id) } });
+        }
+        if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
+      }
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import os
+
+import requests
+import legacy_stt
+
+session = requests.Session()
+session.headers.update({"Authorization": f"Bearer {os.environ['AIML_API_KEY']}", "X-Team": "voice"})
+
+
+def run():
+    reply = legacy_stt.post_via_two_step("https://api.aimlapi.com/v1/stt", session=session, json={"model": "#g1_nova-2-meeting", "url": "https://example.com/standup.mp3"})
+    reply.raise_for_status()
+    return reply.json()
+
+
+print(run()["results"]["channels"][0]["alternatives"][0]["transcript"])

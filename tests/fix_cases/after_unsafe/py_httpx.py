@@ -1,0 +1,13 @@
+import os
+
+import httpx
+import legacy_stt
+
+response = legacy_stt.post_via_two_step(
+    "https://api.aimlapi.com/v1/stt",
+    headers={"Authorization": f"Bearer {os.environ['AIML_API_KEY']}"},
+    json={"model": "#g1_nova-2-general", "url": "https://example.com/podcast.mp3"},
+    timeout=60,
+)
+response.raise_for_status()
+print(response.json()["results"]["channels"][0]["alternatives"][0]["transcript"])
