@@ -85,7 +85,7 @@ def test_diff_prints_the_change_and_touches_nothing(work: pathlib.Path) -> None:
     assert completed.returncode == 1
     assert "+import legacy_stt" in completed.stdout
     assert "+const res = await fetchTwoStep(`${BASE}/v1/stt`, {" in completed.stdout
-    assert "+++ b/./aiml-two-step.mjs" in completed.stdout
+    assert "+++ b/aiml-two-step.mjs" in completed.stdout
     assert "would apply 8 fixes" in completed.stderr
 
 
@@ -206,3 +206,179 @@ def test_the_program_prints_the_same_before_and_after(tmp_path: pathlib.Path, na
     assert "legacy" not in new_routes and new_routes[0] == "create" and "poll" in new_routes
     assert old_output.strip()  # a transcript
     assert new_output == old_output
+
+
+# -- what a hostile review of the first version found -------------------------------------
+
+
+def fixed(tmp_path: pathlib.Path, name: str, text: str, *args: str) -> tuple[str, str]:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    completed = fix(*args, str(path), cwd=tmp_path)
+    return path.read_bytes().decode("utf-8"), completed.stderr
+
+
+def test_line_breaks_python_does_not_count_do_not_move_the_edit(tmp_path: pathlib.Path) -> None:
+    # \x85 and \u2028 end a line for str.splitlines(), not for Python
+    source = (
+        "import requests\n"
+        'BANNER = "Transcripts\x85 and\u2028more"\n'
+        "def go(payload):  # send it\n"
+        "    r = requests.post('https://api.aimlapi.com/v1/stt', json=payload)\n"
+        "    return r.json()\n"
+    )
+    text, _ = fixed(tmp_path, "nel.py", source)
+    assert (
+        "    r = legacy_stt.post_via_two_step('https://api.aimlapi.com/v1/stt', json=payload)\n"
+        in text
+    )
+    assert "# send it\n" in text
+
+
+def test_an_async_client_of_the_same_name_is_left_alone(tmp_path: pathlib.Path) -> None:
+    source = (
+        "import aiohttp\nimport requests\n\n"
+        "def sync():\n"
+        "    session = requests.Session()\n"
+        "    return session.post('https://api.aimlapi.com/v1/stt', json={'model': 'm'})\n\n"
+        "async def run():\n"
+        "    async with aiohttp.ClientSession() as session:\n"
+        "        async with session.post('https://api.aimlapi.com/v1/stt', json={'model': 'm'}) as r:\n"
+        "            return await r.json()\n"
+    )
+    text, stderr = fixed(tmp_path, "mixed.py", source)
+    assert (
+        "return legacy_stt.post_via_two_step('https://api.aimlapi.com/v1/stt', session=session,"
+        in text
+    )
+    assert "async with session.post('https://api.aimlapi.com/v1/stt'" in text
+    assert "mixed.py:10:20: left: `session.post`: it is awaited or used in `async with`" in stderr
+
+
+def test_an_httpx_client_is_left_with_its_reason(tmp_path: pathlib.Path) -> None:
+    source = (
+        "import httpx\n"
+        "client = httpx.Client()\n"
+        "r = client.post('https://api.aimlapi.com/v1/stt', json={'model': 'm'})\n"
+    )
+    text, stderr = fixed(tmp_path, "hx.py", source, "--unsafe-fixes")
+    assert text == source
+    assert "`client` is an httpx or aiohttp client here" in stderr
+
+
+def test_the_import_goes_below_a_shebang_and_a_nested_import_does_not_count(
+    tmp_path: pathlib.Path,
+) -> None:
+    source = (
+        "#!/usr/bin/env python3\n"
+        "# -*- coding: utf-8 -*-\n"
+        "try:\n    import requests\nexcept ImportError:\n    requests = None\n\n"
+        "def setup():\n    import legacy_stt\n    return legacy_stt\n\n"
+        "requests.post('https://api.aimlapi.com/stt', json={'model': 'm'})\n"
+    )
+    text, _ = fixed(tmp_path, "script.py", source)
+    assert text.startswith(
+        "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport legacy_stt\ntry:\n"
+    )
+    assert "legacy_stt.post_via_two_step('https://api.aimlapi.com/stt'" in text
+
+
+def test_a_byte_order_mark_and_a_url_keyword(tmp_path: pathlib.Path) -> None:
+    source = "\ufeffimport requests\nrequests.post(url='https://api.aimlapi.com/v1/stt', json={})\n"
+    text, _ = fixed(tmp_path, "bom.py", source)
+    assert text == (
+        "\ufeffimport requests\nimport legacy_stt\n"
+        "legacy_stt.post_via_two_step(url='https://api.aimlapi.com/v1/stt', json={})\n"
+    )
+
+
+def test_a_symbolic_link_stays_a_link(tmp_path: pathlib.Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "job.py").write_text(
+        "import requests\nrequests.post('https://api.aimlapi.com/v1/stt', json={})\n"
+    )
+    link = tmp_path / "src"
+    link.mkdir()
+    (link / "job.py").symlink_to(real / "job.py")
+    fix(str(link), cwd=tmp_path)
+    assert (link / "job.py").is_symlink()
+    assert "legacy_stt.post_via_two_step(" in (real / "job.py").read_text()
+
+
+JS_TWO_CALLS = (
+    "const payload = { model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' };\n"
+    "await fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify({ model: '#g1_nova-2-general', url: 'https://e.com/b.mp3' }) });\n"
+    "await fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify(load()) });\n"
+)
+
+
+def test_a_second_run_with_unsafe_fixes_does_not_import_twice(tmp_path: pathlib.Path) -> None:
+    text, _ = fixed(tmp_path, "a.mjs", JS_TWO_CALLS)
+    assert text.count("aiml-two-step") == 1 and text.count("await fetch(") == 1
+    fix("--unsafe-fixes", "a.mjs", cwd=tmp_path)
+    text = (tmp_path / "a.mjs").read_text()
+    assert text.count("aiml-two-step") == 1 and "await fetch(" not in text
+    if NODE is not None:
+        assert subprocess.run([NODE, "--check", str(tmp_path / "a.mjs")]).returncode == 0
+
+
+def test_a_helper_of_someone_else_is_not_imported(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "aiml-two-step.mjs").write_text("export const twoStep = 1;\n")
+    text, stderr = fixed(tmp_path, "a.mjs", JS_TWO_CALLS)
+    assert text == JS_TWO_CALLS
+    assert "aiml-two-step.mjs exists beside it and was not written by legacy-stt fix" in stderr
+
+
+def test_directives_stay_first_and_package_json_decides_the_module_system(
+    tmp_path: pathlib.Path,
+) -> None:
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    source = (
+        '"use server";\n'
+        "// No require() here.\n"
+        "export async function act() {\n"
+        "  return fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify({ model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' }) });\n"
+        "}\n"
+    )
+    text, _ = fixed(tmp_path, "actions.js", source)
+    assert text.startswith('"use server";\nimport { fetchTwoStep } from "./aiml-two-step.mjs";\n')
+
+
+def test_diff_shows_a_shared_helper_once_with_git_paths(tmp_path: pathlib.Path) -> None:
+    for name in ("a.mjs", "b.mjs"):
+        (tmp_path / name).write_text(JS_TWO_CALLS)
+    completed = fix("--diff", ".", cwd=tmp_path)
+    assert completed.stdout.count("+++ b/aiml-two-step.mjs") == 1
+    assert "+++ b/a.mjs" in completed.stdout and "./" not in completed.stdout.split("\n")[0]
+
+
+def test_post_via_two_step_says_what_is_wrong_with_its_arguments() -> None:
+    import requests
+
+    import legacy_stt
+
+    with pytest.raises(ValueError, match="not a URL of the legacy endpoint") as caught:
+        legacy_stt.post_via_two_step("https://api.aimlapi.com/v1/stt/create?key=secret-123")
+    assert "secret-123" not in str(caught.value)
+    with pytest.raises(ValueError, match="not a URL of the legacy endpoint"):
+        legacy_stt.post_via_two_step("/v1/stt")
+    with pytest.raises(TypeError, match=r"requests\.Session"):
+        legacy_stt.post_via_two_step("https://api.aimlapi.com/v1/stt", session=object())  # type: ignore[arg-type]
+    assert requests  # the module the session must come from
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not on this machine")
+@pytest.mark.parametrize("name", ["js_fetch_json.mjs", "js_axios_instance.cjs"])
+def test_the_helper_rides_out_refused_creates_and_failing_polls(
+    tmp_path: pathlib.Path, name: str
+) -> None:
+    after = tmp_path / "after"
+    shutil.copytree(AFTER, after)
+    shutil.copytree(CASES / "node_modules", after / "node_modules")
+    with Emulator() as service:
+        service.inject("create", 429, headers={"Retry-After": "0"})
+        service.inject("poll", 503, times=2)
+        output, routes = run_against(service, after, name)
+    assert output.strip()
+    assert routes.count("create") == 2 and "legacy" not in routes

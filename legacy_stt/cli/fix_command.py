@@ -72,7 +72,12 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     )
     reader = InputReader(kinds=dict.fromkeys(LANGUAGES, "source"), excluded_dirs=excluded)
     applied = files_changed = left = unsafe_left = unreadable = 0
+    helpers: set[str] = set()  # helper modules written (or shown) in this run
     for path in args.paths:
+        if not os.path.isdir(path) and os.path.splitext(path)[1].lower() not in LANGUAGES:
+            print_error(f"{path}: not a Python, JavaScript or TypeScript source", err)
+            unreadable += 1
+            continue
         for event in reader.read(path):
             if isinstance(event, InputProblem):
                 print_error(f"{event.path}: {event.message}", err)
@@ -80,15 +85,14 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
                 continue
             if not isinstance(event, OtherFile) or event.data is None:
                 continue
-            if os.path.splitext(event.path)[1].lower() not in LANGUAGES:
-                print_error(f"{event.path}: not a Python, JavaScript or TypeScript source", err)
-                unreadable += 1
-                continue
             try:
                 text = event.data.decode("utf-8")
             except UnicodeDecodeError:
-                print(f"{event.path}: left: not UTF-8 text", file=err)
-                left += 1
+                if b"aimlapi" in event.data.lower():  # else it cannot hold a legacy call
+                    print(
+                        f"{event.path}: left: not UTF-8 text; fix reads and writes UTF-8", file=err
+                    )
+                    left += 1
                 continue
             plan = plan_fixes(event.path, text, target=args.target)
             chosen = [fix for fix in plan.fixes if fix.safe or args.unsafe_fixes]
@@ -110,7 +114,10 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             edits = [edit for fix in chosen for edit in fix.edits] + plan.support
             new_text = apply_edits(text, edits)
             problem = _verify(
-                event.path, new_text, len(plan.fixes) - len(chosen) + len(plan.unfixable)
+                event.path,
+                new_text,
+                len(plan.fixes) - len(chosen) + len(plan.unfixable),
+                _has_syntax_errors(event.path, text),
             )
             if problem is not None:
                 print(
@@ -119,17 +126,28 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
                 )
                 left += len(chosen)
                 continue
-            applied += len(chosen)
-            files_changed += 1
+            new_files = {
+                helper: helper_text
+                for helper, helper_text in plan.new_files.items()
+                if os.path.normpath(helper) not in helpers
+            }
             if args.diff:
                 _print_diff(event.path, text, new_text, out)
-                for helper, helper_text in plan.new_files.items():
+                for helper, helper_text in new_files.items():
                     _print_diff(helper, "", helper_text, out)
             else:
-                _write(event.path, new_text)
-                for helper, helper_text in plan.new_files.items():
-                    if not os.path.exists(helper):
-                        _write(helper, helper_text)
+                try:
+                    for helper, helper_text in new_files.items():
+                        _write(helper, helper_text)  # first: the rewritten file imports it
+                    _write(event.path, new_text)
+                except OSError as error:
+                    print_error(f"{event.path}: not written: {error.strerror or error}", err)
+                    unreadable += 1
+                    left += len(chosen)
+                    continue
+            helpers.update(os.path.normpath(helper) for helper in new_files)
+            applied += len(chosen)
+            files_changed += 1
     verb = "would apply" if args.diff else "applied"
     remaining = left + unsafe_left
     summary = f"legacy-stt fix: {verb} {applied} fix{'es' if applied != 1 else ''} in {files_changed} file{'s' if files_changed != 1 else ''}"
@@ -144,8 +162,11 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _verify(path: str, text: str, expected_calls: int) -> str | None:
+def _verify(
+    path: str, text: str, expected_calls: int, original_had_errors: bool = False
+) -> str | None:
     """Why the new text must not be written: it does not parse, or still has unexpected legacy calls."""
+    text = text[1:] if text.startswith("\ufeff") else text  # a byte order mark, as Python skips it
     from ..fix.edits import LANGUAGES
 
     if LANGUAGES.get(os.path.splitext(path)[1].lower()) == "python":
@@ -159,32 +180,54 @@ def _verify(path: str, text: str, expected_calls: int) -> str | None:
             return f"the rewritten file would not parse ({error.msg})"
         calls = scan_python(text, path)
     else:
-        from ..lint.jssource import DIALECTS, scan_javascript
+        from tree_sitter import Parser
 
-        calls = scan_javascript(
-            text.encode("utf-8"),
-            path,
-            dialect=DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript"),
-        )
+        from ..lint.jssource import DIALECTS, language_of, scan_javascript
+
+        dialect = DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript")
+        data = text.encode("utf-8")
+        if Parser(language_of(dialect)).parse(data).root_node.has_error and not original_had_errors:
+            return "the rewritten file would not parse"
+        calls = scan_javascript(data, path, dialect=dialect)
     if len(calls) > expected_calls:
         return "the rewritten file would still call the legacy endpoint"
     return None
 
 
+def _has_syntax_errors(path: str, text: str) -> bool:
+    """Whether a JavaScript/TypeScript source already has syntax errors (tree-sitter recovers)."""
+    from ..fix.edits import LANGUAGES
+
+    if LANGUAGES.get(os.path.splitext(path)[1].lower()) != "javascript":
+        return False
+    from tree_sitter import Parser
+
+    from ..lint.jssource import DIALECTS, language_of
+
+    dialect = DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript")
+    return bool(Parser(language_of(dialect)).parse(text.encode("utf-8")).root_node.has_error)
+
+
 def _print_diff(path: str, old: str, new: str, out: TextIO) -> None:
+    # paths as git writes them (no `./`), so that `git apply` and `patch -p1` take the diff
+    shown = os.path.normpath(path).replace(os.sep, "/")
     out.writelines(
         difflib.unified_diff(
             old.splitlines(keepends=True),
             new.splitlines(keepends=True),
-            fromfile=f"a/{path}" if old else "/dev/null",
-            tofile=f"b/{path}",
+            fromfile=f"a/{shown}" if old else "/dev/null",
+            tofile=f"b/{shown}",
         )
     )
 
 
 def _write(path: str, text: str) -> None:
-    """Write ``text`` as UTF-8, bytes as given (line endings kept), replacing the file at once."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write ``text`` as UTF-8, bytes as given (line endings kept), replacing the file at once.
+
+    A symbolic link stays a link: the file it names is the one rewritten.
+    """
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
     with tempfile.NamedTemporaryFile(
         "wb", dir=directory, delete=False, prefix=".legacy-stt-fix-"

@@ -454,9 +454,15 @@ def post_via_two_step(
     requests exceptions a legacy call raised (``LegacyCallConnectionError``,
     ``LegacyCallTimeout``). ``options`` are ``LegacyTransport``'s.
     """
+    if session is not None and not isinstance(session, requests.Session):
+        raise TypeError(
+            f"session must be a requests.Session, not {type(session).__module__}."
+            f"{type(session).__qualname__}"
+        )
+    base = _base_of_legacy_url(url)
     own = session if session is not None else requests.Session()
     try:
-        transport = LegacyTransport(_base_of_legacy_url(url), session=own, **options)
+        transport = LegacyTransport(base, session=own, **options)
         request = own.prepare_request(
             requests.Request("POST", url, json=json, data=data, files=files, headers=headers)
         )
@@ -475,12 +481,19 @@ def post_via_two_step(
 
 def _base_of_legacy_url(url: str) -> str:
     """``https://host/v1/stt`` -> ``https://host``; ``ValueError`` for a URL that is not a legacy one."""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be the legacy endpoint's URL, a str; got {type(url).__name__}")
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    for legacy in sorted(LEGACY_PATHS, key=len, reverse=True):
-        if path.endswith(legacy):
-            return f"{parts.scheme}://{parts.netloc}{path[: -len(legacy)]}"
-    raise ValueError(f"not a URL of the legacy endpoint (.../v1/stt or .../stt): {url!r}")
+    if parts.scheme in ("http", "https") and parts.hostname:
+        for legacy in sorted(LEGACY_PATHS, key=len, reverse=True):
+            if path.endswith(legacy):
+                return f"{parts.scheme}://{parts.netloc}{path[: -len(legacy)]}"
+    # shown without its query string or user information, where a key could stand
+    shown = f"{parts.scheme}://{parts.hostname or ''}{parts.path}" if parts.scheme else parts.path
+    raise ValueError(
+        f"not a URL of the legacy endpoint (http(s)://HOST/v1/stt or .../stt): {shown!r}"
+    )
 
 
 def unpatch_requests() -> bool:

@@ -13,9 +13,18 @@ vocabularies.
 
 from __future__ import annotations
 
-__all__ = ["HELPER_STEM", "helper_file_name", "helper_source", "import_line", "NAMES"]
+__all__ = [
+    "HELPER_MARK",
+    "HELPER_STEM",
+    "helper_file_name",
+    "helper_source",
+    "import_line",
+    "NAMES",
+]
 
 HELPER_STEM = "aiml-two-step"
+#: How the helper starts: fix imports an existing file of its name only if it is this one.
+HELPER_MARK = "// Written by `legacy-stt fix`"
 NAMES = ("fetchTwoStep", "axiosTwoStep")
 
 _BODY = """\
@@ -62,22 +71,48 @@ function timedOut(id__STR__, url__STR__) {
   return Object.assign(error, { generationId: id });
 }
 
+// 429 and 503 on the create mean no job was made: sent again, a few times. Any of these on a
+// poll (or a dropped connection) only delays the answer: the job exists; polls go on.
+const REFUSED = [429, 503];
+const TRANSIENT = [429, 500, 502, 503, 504];
+const CREATE_ATTEMPTS = 4;
+
+function retryAfterMs(headers__ANY__, fallback__MS__) {
+  const value = headers ? (typeof headers.get === "function" ? headers.get("retry-after") : headers["retry-after"]) : null;
+  const seconds = Number(value);
+  return value !== null && value !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallback;
+}
+
 /** What `fetch(url, init)` to the one-call endpoint answered, made with create and polls. */
 __EXPORT__async function fetchTwoStep(url__ANY__, init__INIT__ = {}) {
   const urls = jobUrls(url instanceof URL ? url.href : url);
-  const created = await fetch(urls.create, init);
+  let created = await fetch(urls.create, init);
+  for (let attempt = 1; REFUSED.includes(created.status) && attempt < CREATE_ATTEMPTS; attempt++) {
+    await sleep(retryAfterMs(created.headers, FIRST_WAIT_MS * attempt));
+    created = await fetch(urls.create, init);
+  }
   if (!created.ok) return created; // the service's own error, as the one-call endpoint gave it
   const id = (await created.json()).generation_id;
   const deadline = Date.now() + DEADLINE_MS;
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 1.5, MAX_WAIT_MS)) {
     await sleep(Math.max(0, Math.min(wait, deadline - Date.now())));
-    const polled = await fetch(urls.poll(id), { headers: init.headers, signal: init.signal });
+    if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
+    let polled;
+    try {
+      polled = await fetch(urls.poll(id), { headers: init.headers, signal: init.signal });
+    } catch (error) {
+      if (init.signal && init.signal.aborted) throw Object.assign(error, { generationId: id });
+      continue; // the job exists: ask again
+    }
+    if (TRANSIENT.includes(polled.status)) {
+      wait = Math.max(wait, retryAfterMs(polled.headers, wait));
+      continue;
+    }
     if (!polled.ok) return polled;
     const job = await polled.json();
     const headers = { "content-type": "application/json", "x-generation-id": id };
     if (DONE.includes(job.status)) return new Response(JSON.stringify(job.result), { status: 201, headers });
     if (FAILED.includes(job.status)) return new Response(JSON.stringify(failure(job, id)), { status: 422, headers });
-    if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
   }
 }
 
@@ -86,19 +121,39 @@ __EXPORT__function axiosTwoStep(client__ANY__) {
   return {
     async post(url__STR__, data__ANY__, config__ANY__ = {}) {
       const urls = jobUrls(absolute(client, url));
-      const created = await client.post(urls.create, data, config);
+      let created;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          created = await client.post(urls.create, data, config);
+          break;
+        } catch (error__ANY__) {
+          const status = error && error.response ? error.response.status : undefined;
+          if (!REFUSED.includes(status) || attempt >= CREATE_ATTEMPTS) throw error;
+          await sleep(retryAfterMs(error.response.headers, FIRST_WAIT_MS * attempt));
+        }
+      }
       const id = created.data.generation_id;
       const deadline = Date.now() + DEADLINE_MS;
       for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 1.5, MAX_WAIT_MS)) {
         await sleep(Math.max(0, Math.min(wait, deadline - Date.now())));
-        const polled = await client.get(urls.poll(id), { headers: config.headers, signal: config.signal });
+        if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
+        let polled;
+        try {
+          polled = await client.get(urls.poll(id), { headers: config.headers, signal: config.signal });
+        } catch (error__ANY__) {
+          const status = error && error.response ? error.response.status : undefined;
+          if (status === undefined ? config.signal && config.signal.aborted : !TRANSIENT.includes(status)) {
+            throw Object.assign(error, { generationId: id });
+          }
+          if (error.response) wait = Math.max(wait, retryAfterMs(error.response.headers, wait));
+          continue; // the job exists: ask again
+        }
         const job = polled.data;
         if (DONE.includes(job.status)) return { ...polled, status: 201, data: job.result };
         if (FAILED.includes(job.status)) {
           const error = new Error(failure(job, id).message);
           throw Object.assign(error, { generationId: id, response: { ...polled, status: 422, data: failure(job, id) } });
         }
-        if (Date.now() >= deadline) throw timedOut(id, urls.poll(id));
       }
     },
   };

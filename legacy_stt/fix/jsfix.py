@@ -26,7 +26,7 @@ from typing import Any
 
 from ..lint.pysource import LegacyCall
 from .edits import Edit, FileFixes, Fix, Unfixable
-from .js_helper import helper_file_name, helper_source, import_line
+from .js_helper import HELPER_MARK, HELPER_STEM, helper_file_name, helper_source, import_line
 
 __all__ = ["plan_javascript"]
 
@@ -81,13 +81,50 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
             names.add("fetchTwoStep" if call.client == "fetch" else "axiosTwoStep")
     if result.fixes:
         flavor = _flavor(path, suffix, root)
-        deno = "Deno." in text or '"https://deno.land' in text or "from 'https://" in text
-        statement = import_line(flavor, sorted(names), deno=deno)
-        result.support.append(_import_edit(root, text, offsets, statement, flavor))
         helper = os.path.join(os.path.dirname(path), helper_file_name(flavor))
+        if os.path.exists(helper) and not _is_our_helper(helper):
+            reason = (
+                f"{os.path.basename(helper)} exists beside it and was not written by legacy-stt "
+                "fix: rename or remove it, then run fix again"
+            )
+            result.unfixable += [
+                Unfixable(f.line, f.column, f.function, reason) for f in result.fixes
+            ]
+            result.fixes = []
+            return result
+        missing = sorted(names - _imported_names(text))
+        if missing:  # a file fixed before has the import already
+            deno = "Deno." in text or '"https://deno.land' in text or "from 'https://" in text
+            statement = import_line(flavor, missing, deno=deno)
+            result.support.append(_import_edit(root, text, offsets, statement, flavor))
         if not os.path.exists(helper):
             result.new_files[helper] = helper_source(flavor)
     return result
+
+
+_HELPER_IMPORT = re.compile(
+    r"""(?:import\s*\{([^}]*)\}\s*from|const\s*\{([^}]*)\}\s*=\s*require\s*\()\s*["']\./"""
+    + re.escape(HELPER_STEM)
+)
+
+
+def _imported_names(text: str) -> set[str]:
+    """The helper's names the file imports already (from an earlier run of fix)."""
+    found: set[str] = set()
+    for match in _HELPER_IMPORT.finditer(text):
+        listed = match.group(1) or match.group(2) or ""
+        found |= {
+            name.strip().split(" as ")[0].strip() for name in listed.split(",") if name.strip()
+        }
+    return found
+
+
+def _is_our_helper(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read(len(HELPER_MARK)) == HELPER_MARK
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 class _Offsets:
@@ -231,15 +268,16 @@ def _canonical(value: Any) -> str:
 
 
 def _flavor(path: str, suffix: str, root: Any) -> str:
-    """ES modules, CommonJS or TypeScript, as the file (or its package.json) says."""
+    """ES modules, CommonJS or TypeScript: the suffix, the file's own syntax, its package.json."""
     if suffix in _DIALECT_FLAVORS:
         return _DIALECT_FLAVORS[suffix]
     kinds = {child.type for child in root.named_children}
     if kinds & {"import_statement", "export_statement"}:
         return "esm"
-    if b"require(" in root.text:
-        return "cjs"
-    return "esm" if _package_type(path) == "module" else "cjs"
+    declared = _package_type(path)
+    if declared in ("module", "commonjs"):
+        return "esm" if declared == "module" else "cjs"
+    return "cjs"  # Node's default for a .js file
 
 
 def _package_type(path: str) -> str | None:
@@ -268,9 +306,7 @@ def _import_edit(root: Any, text: str, offsets: _Offsets, statement: str, flavor
             after = child
         elif child.type in ("hash_bang_line", "comment") and after is None:
             continue
-        elif (
-            child.type == "expression_statement" and child.text.strip(b"'\";") == b"use strict"
-        ) or (
+        elif _is_directive(child) or (
             flavor == "cjs"
             and child.type in ("lexical_declaration", "variable_declaration")
             and b"require(" in child.text
@@ -286,3 +322,12 @@ def _import_edit(root: Any, text: str, offsets: _Offsets, statement: str, flavor
         return Edit(0, 0, statement + newline)
     end = offsets.char(after.end_byte)
     return Edit(end, end, newline + statement)
+
+
+def _is_directive(node: Any) -> bool:
+    """A statement that is only a string: "use strict", "use server", "use client" (stays first)."""
+    return (
+        node.type == "expression_statement"
+        and len(node.named_children) == 1
+        and node.named_children[0].type == "string"
+    )

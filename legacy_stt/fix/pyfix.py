@@ -20,6 +20,7 @@ the reason.
 from __future__ import annotations
 
 import ast
+import re
 
 from ..lint.pysource import LegacyCall, scan_python
 from .edits import Edit, FileFixes, Fix, Unfixable
@@ -27,7 +28,8 @@ from .edits import Edit, FileFixes, Fix, Unfixable
 __all__ = ["plan_python", "NEW_CALL"]
 
 NEW_CALL = "legacy_stt.post_via_two_step"
-_KEYWORDS = frozenset({"json", "data", "files", "headers", "timeout"})
+_KEYWORDS = frozenset({"url", "json", "data", "files", "headers", "timeout"})
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # requests.post(url, data=None, json=None, **kwargs): the positional slots after the URL
 _POSITIONAL = ("data", "json")
 
@@ -36,7 +38,9 @@ class _Positions:
     """Character offsets of (line, byte column) positions in ``text``."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        # Python's own line breaks only: str.splitlines() also breaks at \x0c, \x1c-\x1e, \x85
+        # and \u2028, which may stand in strings and comments without ending a line for ast.
+        self.lines = _LINES.findall(text)
         self.starts = [0]
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
@@ -74,12 +78,22 @@ def plan_python(path: str, text: str, *, target: str | None = None) -> FileFixes
         if isinstance(node, ast.Call)
     }
     modules = _module_names(tree)
-    sessions = _session_names(tree, modules)
+    parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     for call in calls:
         node = nodes.get((call.line, call.column))
         if node is None:
             result.unfixable.append(_left(call, "the call could not be found again in the source"))
             continue
+        if _in_async_use(node, parents):
+            result.unfixable.append(
+                _left(
+                    call,
+                    "it is awaited or used in `async with`: in async code use "
+                    "legacy_stt.AsyncClient (submit, then result) or `legacy-stt serve`",
+                )
+            )
+            continue
+        sessions = _session_names(_scope_of(node, parents, tree), tree, modules)
         planned = _plan_call(call, node, positions, modules, sessions, target)
         if isinstance(planned, Unfixable):
             result.unfixable.append(planned)
@@ -99,7 +113,7 @@ def _plan_call(
     node: ast.Call,
     positions: _Positions,
     modules: dict[str, set[str]],
-    sessions: set[str],
+    sessions: dict[str, str],
     target: str | None,
 ) -> Fix | Unfixable:
     func = node.func
@@ -122,7 +136,14 @@ def _plan_call(
             )
         else:
             session = owner
-            if owner not in sessions:
+            kind = sessions.get(owner)
+            if kind == "other":
+                return _left(
+                    call,
+                    f"`{owner}` is an httpx or aiohttp client here: the rewritten call takes a "
+                    "requests.Session",
+                )
+            if kind != "requests":
                 safe = False
                 caveat = f"`{owner}` is not shown to be a requests.Session in this module"
     elif isinstance(func, ast.Name) and func.id in modules.get("requests.post", set()):
@@ -148,12 +169,15 @@ def _plan_call(
         # drop `"POST", ` up to the URL
         edits.append(Edit(positions.start(arguments[0]), positions.start(arguments[1]), ""))
         arguments = arguments[1:]
-    if not arguments or any(isinstance(argument, ast.Starred) for argument in arguments):
-        return _left(call, "the URL is not the first positional argument")
+    url_keyword = next((k.value for k in node.keywords if k.arg == "url"), None)
+    if any(isinstance(argument, ast.Starred) for argument in arguments) or (
+        not arguments and url_keyword is None
+    ):
+        return _left(call, "the URL is not the first argument")
     if len(arguments) > 1 + len(_POSITIONAL):
         return _left(call, "it passes more positional arguments than requests.post takes")
     edits.append(Edit(positions.start(func), positions.end(func), NEW_CALL))
-    for name, argument in zip(_POSITIONAL, arguments[1:]):
+    for name, argument in zip(_POSITIONAL, arguments[1:] if arguments else []):
         edits.append(Edit(positions.start(argument), positions.start(argument), f"{name}="))
     added = ""
     if session is not None:
@@ -161,7 +185,7 @@ def _plan_call(
     if target is not None:
         added += f", target={target!r}"
     if added:
-        url_end = positions.end(arguments[0])
+        url_end = positions.end(arguments[0] if arguments else url_keyword)  # type: ignore[arg-type]
         edits.append(Edit(url_end, url_end, added))
     return Fix(call.line, call.column, call.function, tuple(edits), safe, caveat)
 
@@ -169,10 +193,13 @@ def _plan_call(
 def _module_names(tree: ast.Module) -> dict[str, set[str]]:
     """Local names of the modules (and of ``requests.post``) the module imports."""
     names: dict[str, set[str]] = {}
+    top_level = set(map(id, tree.body))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name in ("requests", "httpx", "legacy_stt"):
+                if alias.name == "legacy_stt" and id(node) not in top_level:
+                    continue  # imported in a function: not there for a module-level call
+                if alias.name in ("requests", "httpx", "aiohttp", "legacy_stt"):
                     names.setdefault(alias.name, set()).add(alias.asname or alias.name)
         elif isinstance(node, ast.ImportFrom) and node.module == "requests" and node.level == 0:
             for alias in node.names:
@@ -181,27 +208,79 @@ def _module_names(tree: ast.Module) -> dict[str, set[str]]:
     return names
 
 
-def _session_names(tree: ast.Module, modules: dict[str, set[str]]) -> set[str]:
-    """Names (and ``self.x`` attributes) bound to ``requests.Session()`` in the module."""
+def _in_async_use(node: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``await session.post(...)`` or ``async with session.post(...)``: an async client's call."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Await):
+        return True
+    return isinstance(parent, ast.withitem) and isinstance(parents.get(parent), ast.AsyncWith)
+
+
+def _scope_of(node: ast.AST, parents: dict[ast.AST, ast.AST], tree: ast.Module) -> ast.AST:
+    """The function (or the module) whose code ``node`` is in."""
+    current = parents.get(node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return current
+        current = parents.get(current)
+    return tree
+
+
+def _session_names(
+    scope: ast.AST, tree: ast.Module, modules: dict[str, set[str]]
+) -> dict[str, str]:
+    """What names (and ``self.x``) are bound to in ``scope`` and at module level.
+
+    ``requests`` for ``requests.Session()``; ``other`` for an httpx or aiohttp
+    client (or a name bound to both kinds): the function's own bindings
+    first, then the module's.
+    """
     requests_names = modules.get("requests", set())
+    other_names = modules.get("httpx", set()) | modules.get("aiohttp", set())
 
-    def is_session(value: ast.AST | None) -> bool:
-        return (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and value.func.attr in ("Session", "session")
-            and ast.unparse(value.func.value) in requests_names
-        )
+    def kind(value: ast.AST | None) -> str | None:
+        if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+            return None
+        owner = ast.unparse(value.func.value)
+        if value.func.attr in ("Session", "session") and owner in requests_names:
+            return "requests"
+        if value.func.attr in ("Client", "AsyncClient", "ClientSession") and owner in other_names:
+            return "other"
+        return None
 
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and is_session(node.value):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            found |= {ast.unparse(target) for target in targets}
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if is_session(item.context_expr) and item.optional_vars is not None:
-                    found.add(ast.unparse(item.optional_vars))
+    def bindings(where: ast.AST, nested: bool) -> dict[str, str]:
+        found: dict[str, str] = {}
+        nodes = ast.walk(where) if nested else _own_nodes(where)
+        for node in nodes:
+            pairs: list[tuple[ast.AST, ast.AST | None]] = []
+            if isinstance(node, ast.Assign):
+                pairs = [(target, node.value) for target in node.targets]
+            elif isinstance(node, ast.AnnAssign):
+                pairs = [(node.target, node.value)]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                pairs = [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
+            for target, value in pairs:
+                name, found_kind = ast.unparse(target), kind(value) or "other"
+                # a name bound to two kinds of thing is not shown to be a Session
+                found[name] = found_kind if found.get(name, found_kind) == found_kind else "other"
+        return found
+
+    module_level = bindings(tree, nested=False)
+    own = bindings(scope, nested=True) if scope is not tree else {}
+    # `self.x` set in any method of the module counts too
+    attributes = {k: v for k, v in bindings(tree, nested=True).items() if k.startswith("self.")}
+    return {**attributes, **module_level, **own}
+
+
+def _own_nodes(tree: ast.AST) -> list[ast.AST]:
+    """The module's statements and what is in them, but not inside functions or classes."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(getattr(tree, "body", []))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
     return found
 
 
@@ -221,7 +300,10 @@ def _import_edit(tree: ast.Module, text: str, positions: _Positions) -> Edit:
             continue
         break
     if after is None:
-        return Edit(0, 0, f"import legacy_stt{newline}")
+        # before the first statement: a shebang, an encoding line and comments stay above it
+        first = tree.body[0] if tree.body else None
+        at = positions.starts[first.lineno - 1] if first is not None else len(text)
+        return Edit(at, at, f"import legacy_stt{newline}")
     end = positions.end(after)
     line_end = text.find("\n", end)
     at = len(text) if line_end < 0 else line_end + 1
