@@ -121,7 +121,7 @@ def test_a_small_run_stays_in_one_process(tmp_path: pathlib.Path) -> None:
 def test_ctrl_c_stops_a_shared_run_without_worker_tracebacks(tmp_path: pathlib.Path) -> None:
     root = tmp_path / "tree"
     root.mkdir()
-    for n in range(20 * PARALLEL_THRESHOLD):
+    for n in range(12 * PARALLEL_THRESHOLD):
         (root / f"{n:06}.json").write_text('{"model": "nova-9", "url": "https://e.com/a.mp3"}')
     process = subprocess.Popen(
         [sys.executable, "-m", "legacy_stt", "check", "-j", "2", "-v", str(root)],
