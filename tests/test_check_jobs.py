@@ -166,3 +166,29 @@ def test_the_library_does_not_fork_a_process_with_threads(
         alone.files_checked,
         alone.files_skipped,
     )
+
+
+def test_sigterm_to_a_shared_run_leaves_no_worker_behind(tmp_path: pathlib.Path) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    for n in range(12 * PARALLEL_THRESHOLD):
+        (root / f"{n:06}.json").write_text('{"model": "nova-9", "url": "https://e.com/a.mp3"}')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "legacy_stt", "check", "-j", "2", "-v", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        started = ""
+        deadline = time.monotonic() + 30
+        while "processes" not in started and time.monotonic() < deadline:
+            started += process.stderr.readline()
+        process.terminate()
+        # communicate() returns only once every writer of the pipes is gone: the workers too
+        _, rest = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert "Traceback" not in started + rest
+    assert process.returncode in (128 + signal.SIGTERM, 1)

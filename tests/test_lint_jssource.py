@@ -292,3 +292,124 @@ def test_a_file_that_does_not_name_the_host_is_not_parsed(tmp_path: pathlib.Path
 def test_broken_syntax_around_a_call_does_not_stop_the_scan() -> None:
     source = 'const a = ((;\naxios.post("https://api.aimlapi.com/v1/stt", { model: "m" });\n'
     assert [call.line for call in scan(source, "javascript")] == [2]
+
+
+# -- what a hostile review of the first version found -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # TypeScript reads `await x.post<T>(...)` as a call of `await x.post`
+        'const api = axios.create({ baseURL: "https://api.aimlapi.com/v1" });\n'
+        'async function f(p: object) { const { data } = await api.post<{ r: string }>("/stt", p); }',
+        'async function f(p: object) { await axios.post<R>("https://api.aimlapi.com/v1/stt", p); }',
+        # a type assertion keeps its expression last
+        'fetch("https://api.aimlapi.com/v1/stt", <RequestInit>{ method: "POST" });',
+        # x += y
+        'let url = "https://api.aimlapi.com"; url += "/v1/stt"; fetch(url, { method: "POST" });',
+        # var is seen after the block it is written in
+        'if (ok) { var u = "https://api.aimlapi.com/v1/stt"; } axios.post(u, {});',
+    ],
+)
+def test_shapes_the_review_found_missing_are_found(source: str) -> None:
+    assert urls(source) == ["https://api.aimlapi.com/v1/stt"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'let url = "https://api.aimlapi.com/v1/stt"; url += "/create"; fetch(url, { method: "POST" });',
+        'const url = "https://api.aimlapi.com/v1/stt"; list.map(url => fetch(url, { method: "POST" }));',
+        'const url = "https://api.aimlapi.com/v1/stt"; const f = ({ url }) => fetch(url, { method: "POST" });',
+        'const url = "https://api.aimlapi.com/v1/stt"; function g({ url }) { return axios.post(url, {}); }',
+        'const url = "https://api.aimlapi.com/v1/stt"; try { x(); } catch (url) { axios.post(url, {}); }',
+        'const url = "https://api.aimlapi.com/v1/stt"; for (const url of others) { axios.post(url, {}); }',
+        'const url = "https://api.aimlapi.com/v1/stt"; function h(u = url, url2) { return axios.post(url2, {}); }',
+    ],
+)
+def test_names_bound_again_hide_the_outer_url(source: str) -> None:
+    assert urls(source, "javascript") == []
+
+
+def test_a_replacer_says_which_members_are_sent() -> None:
+    source = (
+        "const p = { model: '#g1_nova-2-general', url: 'https://e.com/a.mp3', secret: 1 };\n"
+        'fetch("https://api.aimlapi.com/v1/stt", { method: "POST", body: JSON.stringify(p, ["model", "url"]) });\n'
+    )
+    (call,) = scan(source, "javascript")
+    assert call.payload == {"model": "#g1_nova-2-general", "url": "https://e.com/a.mp3"}
+
+
+def test_lines_end_at_a_lone_carriage_return_and_a_bom_is_not_a_column() -> None:
+    source = '\ufeff// one\rconst u = 1;\raxios.post("https://api.aimlapi.com/stt", {});\r'
+    (call,) = scan(source, "javascript")
+    assert (call.line, call.column) == (3, 1)
+    (first,) = scan('\ufeffaxios.post("https://api.aimlapi.com/stt", {});', "javascript")
+    assert (first.line, first.column) == (1, 1)
+
+
+def test_a_broken_escape_or_base_spoils_only_its_own_value(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "a_escape.js").write_text(
+        'const u = "https://api.aimlapi.com/v1/stt\\u{FFFFFFFFFFFFFFFFFFFFFFFF}"; fetch(u, { method: "POST" });\n'
+        'const v = "\\u{110000}"; axios.post("https://api.aimlapi.com/stt", {});\n'
+    )
+    (tmp_path / "b_base.js").write_text(
+        'fetch("https://api.aimlapi.com/v1/stt", { method: "POST" });\n'
+        'fetch(new URL("/x", "http://[::1"), { method: "POST" });\n'
+    )
+    (tmp_path / "c_other.js").write_text('axios.post("https://api.aimlapi.com/v1/stt", {});\n')
+    result = Checker().check([str(tmp_path)])
+    found = {
+        (pathlib.Path(f.path).name, f.line, f.code)
+        for f in result.findings
+        if f.code in ("legacy-endpoint", "js-too-large")
+    }
+    assert found == {
+        ("a_escape.js", 2, "legacy-endpoint"),
+        ("b_base.js", 1, "legacy-endpoint"),
+        ("c_other.js", 1, "legacy-endpoint"),
+    }
+
+
+def test_chains_of_names_and_nested_objects_do_not_take_exponential_time(
+    tmp_path: pathlib.Path,
+) -> None:
+    # each is about 2^40 resolutions without memoisation: a hang, not a slow run
+    chain = "const a0 = 'x';\n" + "".join(
+        f"const a{n} = a{n - 1} + a{n - 1};\n" for n in range(1, 41)
+    )
+    chain += "fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify({ model: a40 }) });\n"
+    (tmp_path / "chain.js").write_text(chain)
+    nested = "{a: " * 40 + "x" + "}" * 40
+    (tmp_path / "nested.js").write_text(
+        f"axios.post('https://api.aimlapi.com/v1/stt', {{ model: 'm', tag: {nested} }});\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "legacy_stt", "check", "--format", "json", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    codes = [f["code"] for f in json.loads(completed.stdout)["findings"]]
+    assert codes.count("legacy-endpoint") == 2
+
+
+def test_hand_written_modules_are_not_taken_for_bundles(tmp_path: pathlib.Path) -> None:
+    call = 'axios.post("https://api.aimlapi.com/v1/stt", {});\n'
+    (tmp_path / "audio-chunk.js").write_text(call)
+    (tmp_path / "transcribe-bundle.js").write_text(call)
+    clip = "A" * 80_000  # a test with a recording inlined as base64
+    (tmp_path / "stt.test.js").write_text(f'const clip = "{clip}";\n{call}')
+    (tmp_path / "vendor.min.js").write_text(call)
+    result = Checker().check([str(tmp_path)])
+    flagged = {pathlib.Path(f.path).name for f in result.findings}
+    assert flagged == {"audio-chunk.js", "transcribe-bundle.js", "stt.test.js"}
+    assert [pathlib.Path(path).name for path, _ in result.skipped] == ["vendor.min.js"]
+
+
+def test_a_large_generated_file_is_reported_not_parsed(tmp_path: pathlib.Path) -> None:
+    big = tmp_path / "data.ts"
+    big.write_text("// api.aimlapi.com\n" + "export const row = [1, 2, 3];\n" * 40_000)
+    result = Checker().check([str(big)])
+    assert [f.code for f in result.findings] == ["js-too-large"]

@@ -111,7 +111,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
                 left += 1
             if not chosen:
                 continue
-            edits = [edit for fix in chosen for edit in fix.edits] + plan.support
+            edits = [edit for fix in chosen for edit in fix.edits] + plan.support_for(chosen)
             new_text = apply_edits(text, edits)
             problem = _verify(
                 event.path,
@@ -209,8 +209,10 @@ def _has_syntax_errors(path: str, text: str) -> bool:
 
 
 def _print_diff(path: str, old: str, new: str, out: TextIO) -> None:
-    # paths as git writes them (no `./`), so that `git apply` and `patch -p1` take the diff
-    shown = os.path.normpath(path).replace(os.sep, "/")
+    # paths as git writes them (relative, no `./`), so that `git apply` and `patch -p1` take it
+    relative = os.path.relpath(path)
+    shown = relative if not relative.startswith("..") else os.path.abspath(path).lstrip(os.sep)
+    shown = shown.replace(os.sep, "/")
     out.writelines(
         difflib.unified_diff(
             old.splitlines(keepends=True),

@@ -7,6 +7,7 @@ stays byte for byte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = ["Edit", "Fix", "Unfixable", "FileFixes", "apply_edits", "LANGUAGES"]
@@ -32,6 +33,8 @@ class Fix:
     safe: bool
     #: Why it is unsafe (empty for a safe fix).
     caveat: str = ""
+    #: Names the rewritten call uses from a helper module (JavaScript).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,8 @@ class FileFixes:
     path: str
     fixes: list[Fix] = field(default_factory=list)
     unfixable: list[Unfixable] = field(default_factory=list)
-    #: Edits for the whole file that go with any fix applied (an import), by language rules.
-    support: list[Edit] = field(default_factory=list)
+    #: The edits for the whole file that the fixes applied need (an import of what they use).
+    support_for: Callable[[list[Fix]], list[Edit]] = field(default=lambda chosen: [], repr=False)
     #: New files next to the source (path -> text) that the fixes need (a helper module).
     new_files: dict[str, str] = field(default_factory=dict)
 

@@ -67,7 +67,6 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
     root = Parser(language_of(dialect)).parse(data).root_node
     offsets = _Offsets(data)
     nodes = _calls_by_position(root, offsets)
-    names: set[str] = set()
     for call in calls:
         node = _the_call(nodes.get((call.line, call.column), []), call)
         if node is None:
@@ -78,7 +77,6 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
             result.unfixable.append(planned)
         else:
             result.fixes.append(planned)
-            names.add("fetchTwoStep" if call.client == "fetch" else "axiosTwoStep")
     if result.fixes:
         flavor = _flavor(path, suffix, root)
         helper = os.path.join(os.path.dirname(path), helper_file_name(flavor))
@@ -92,11 +90,17 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
             ]
             result.fixes = []
             return result
-        missing = sorted(names - _imported_names(text))
-        if missing:  # a file fixed before has the import already
-            deno = "Deno." in text or '"https://deno.land' in text or "from 'https://" in text
+        present = _imported_names(text)  # a file fixed before has some of them already
+        deno = "Deno." in text or '"https://deno.land' in text or "from 'https://" in text
+
+        def support_for(chosen: list[Fix]) -> list[Edit]:
+            missing = sorted({name for fix in chosen for name in fix.needs} - present)
+            if not missing:
+                return []
             statement = import_line(flavor, missing, deno=deno)
-            result.support.append(_import_edit(root, text, offsets, statement, flavor))
+            return [_import_edit(root, text, offsets, statement, flavor)]
+
+        result.support_for = support_for
         if not os.path.exists(helper):
             result.new_files[helper] = helper_source(flavor)
     return result
@@ -131,15 +135,16 @@ class _Offsets:
     """Character offsets (and 1-based line, column) of tree-sitter's byte positions."""
 
     def __init__(self, data: bytes) -> None:
+        from ..lint.jssource import SourcePositions
+
         self.data = data
+        self.positions = SourcePositions(data)
 
     def char(self, byte: int) -> int:
         return len(self.data[:byte].decode("utf-8", "replace"))
 
     def line_column(self, node: Any) -> tuple[int, int]:
-        row, byte_column = node.start_point
-        line_start = node.start_byte - byte_column
-        return row + 1, self.char(node.start_byte) - self.char(line_start) + 1
+        return self.positions.of(node.start_byte)  # as the scanner reports calls
 
 
 def _calls_by_position(root: Any, offsets: _Offsets) -> dict[tuple[int, int], list[Any]]:
@@ -157,7 +162,7 @@ def _calls_by_position(root: Any, offsets: _Offsets) -> dict[tuple[int, int], li
 def _the_call(candidates: list[Any], call: LegacyCall) -> Any:
     """Of the calls starting at the legacy call's place, the one whose callee it names."""
     for node in candidates:
-        callee = node.child_by_field_name("function")
+        callee = _callee_of(node)
         text = (
             re.sub(r"\s+", "", callee.text.decode("utf-8", "replace")) if callee is not None else ""
         )
@@ -175,7 +180,7 @@ def _left(call: LegacyCall, reason: str) -> Unfixable:
 def _plan_call(
     call: LegacyCall, node: Any, offsets: _Offsets, target: str | None
 ) -> Fix | Unfixable:
-    callee = node.child_by_field_name("function")
+    callee = _callee_of(node)
     if target is not None:
         return _left(
             call,
@@ -210,7 +215,8 @@ def _plan_call(
             return _left(call, "only `.post(url, data, config)` axios calls are rewritten")
         start, end = offsets.char(holder.start_byte), offsets.char(holder.end_byte)
         edits = (Edit(start, start, "axiosTwoStep("), Edit(end, end, ")"))
-    return Fix(call.line, call.column, call.function, edits, safe, caveat)
+    needs = ("fetchTwoStep",) if call.client == "fetch" else ("axiosTwoStep",)
+    return Fix(call.line, call.column, call.function, edits, safe, caveat, needs)
 
 
 def _judge_payload(call: LegacyCall) -> tuple[bool, str] | Unfixable:
@@ -331,3 +337,12 @@ def _is_directive(node: Any) -> bool:
         and len(node.named_children) == 1
         and node.named_children[0].type == "string"
     )
+
+
+def _callee_of(call: Any) -> Any:
+    """The called expression, without the `await` TypeScript puts around `x.post<T>`."""
+    callee = call.child_by_field_name("function")
+    while callee is not None and callee.type in ("await_expression", "parenthesized_expression"):
+        inner = callee.named_children
+        callee = inner[0] if inner else None
+    return callee

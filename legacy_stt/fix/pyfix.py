@@ -100,7 +100,8 @@ def plan_python(path: str, text: str, *, target: str | None = None) -> FileFixes
         else:
             result.fixes.append(planned)
     if result.fixes and "legacy_stt" not in modules.get("legacy_stt", set()):
-        result.support.append(_import_edit(tree, text, positions))
+        edit = _import_edit(tree, text, positions)
+        result.support_for = lambda chosen: [edit] if chosen else []
     return result
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .edits import LANGUAGES, Edit, FileFixes
+from .edits import LANGUAGES, Edit, FileFixes, Fix
 from .jsfix import plan_javascript
 from .pyfix import plan_python
 
@@ -19,7 +19,13 @@ def plan_fixes(path: str, text: str, *, target: str | None = None) -> FileFixes:
         # A byte order mark: the rewriters read the text after it; the edits move past it.
         found = plan_fixes(path, text[1:], target=target)
         found.fixes = [replace(fix, edits=_shifted(fix.edits)) for fix in found.fixes]
-        found.support = list(_shifted(found.support))
+        unshifted = found.support_for
+
+        def support_for(chosen: list[Fix]) -> list[Edit]:
+            back = [replace(fix, edits=_unshifted(fix.edits)) for fix in chosen]
+            return list(_shifted(unshifted(back)))
+
+        found.support_for = support_for
         return found
     language = LANGUAGES.get(os.path.splitext(path)[1].lower())
     if language == "python":
@@ -29,5 +35,9 @@ def plan_fixes(path: str, text: str, *, target: str | None = None) -> FileFixes:
     return FileFixes(path)
 
 
-def _shifted(edits: Iterable[Edit]) -> tuple[Edit, ...]:
-    return tuple(Edit(edit.start + 1, edit.end + 1, edit.new) for edit in edits)
+def _shifted(edits: Iterable[Edit], by: int = 1) -> tuple[Edit, ...]:
+    return tuple(Edit(edit.start + by, edit.end + by, edit.new) for edit in edits)
+
+
+def _unshifted(edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    return _shifted(edits, -1)

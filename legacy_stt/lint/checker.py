@@ -294,13 +294,19 @@ class Checker:
             return
         import multiprocessing
 
-        logger.debug("checking the files in %d processes", jobs)
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_start_worker, initargs=(self, reader)) as pool:
-            # imap keeps the blocks' order and takes them from the walk as the workers need
-            # them, so a large tree is never listed whole.
-            for part in pool.imap(_check_block, _blocks(chain(head, items), _BLOCK)):
-                _merge(part, result)
+        # A SIGTERM to this process alone would leave the workers running (and holding the
+        # output open): it ends the pool, then the run, as Ctrl-C does.
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        logger.debug("checking the files in %d processes", jobs)
+        try:
+            with context.Pool(jobs, initializer=_start_worker, initargs=(self, reader)) as pool:
+                # imap keeps the blocks' order and takes them from the walk as the workers
+                # need them, so a large tree is never listed whole.
+                for part in pool.imap(_check_block, _blocks(chain(head, items), _BLOCK)):
+                    _merge(part, result)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def _report(self, payload: Payload, issues: list[Issue], result: CheckResult) -> None:
         # Positions only for payloads with findings.
@@ -584,11 +590,16 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _start_worker(checker: Checker, reader: InputReader) -> None:
     global _worker
     _worker = (checker, reader)
     # Ctrl-C is the parent's to handle: it stops the pool; workers would print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _events_of(reader: InputReader, items: Iterable[Event | FileUnit]) -> Iterator[Event]:
@@ -641,15 +652,28 @@ def _merge(part: _Part, result: CheckResult) -> None:
     result.unreadable.extend(unreadable)
 
 
-#: Names of bundles a build writes: skipped in a walk unless ``include_vendored``.
-_BUNDLE_NAME = re.compile(r"(?i)[.-](min|bundle|chunk)\.[cm]?js$")
-#: A file whose lines average this many bytes is minified (hand-written code: 30-60).
-_MINIFIED_LINE = 300
+#: Names a bundler gives its output: skipped in a walk unless ``include_vendored``. Only with a
+#: dot: `audio-chunk.js` and `transcribe-bundle.js` are names people give their own modules.
+_BUNDLE_NAME = re.compile(r"(?i)\.(min|bundle|chunk)\.[cm]?js$")
+#: Minified code: lines of this many bytes or more ...
+_LONG_LINE = 1000
+#: ... dense with code punctuation (a base64 clip or a data URL in one string has none).
+_CODE_PUNCTUATION = re.compile(rb"[;{}(),=]")
 
 
 def _is_bundle(path: str, data: bytes) -> bool:
-    """Whether a JavaScript file is build output: a ``.min.js``-style name, or minified text."""
+    """Whether a JavaScript file is build output: a ``.min.js``-style name, or minified code.
+
+    Minified code is most of the file in long lines with a statement's punctuation every few
+    bytes; a hand-written module with one long string (an embedded clip) is not.
+    """
     if _BUNDLE_NAME.search(path):
         return True
     head = data[: 256 * 1024]
-    return len(head) > 4096 and len(head) / (head.count(b"\n") + 1) > _MINIFIED_LINE
+    if len(head) <= 4096:
+        return False
+    long_lines = [line for line in head.split(b"\n") if len(line) >= _LONG_LINE]
+    minified = sum(
+        len(line) for line in long_lines if len(_CODE_PUNCTUATION.findall(line)) > len(line) / 40
+    )
+    return minified > len(head) / 2

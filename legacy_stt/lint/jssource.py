@@ -28,6 +28,7 @@ says whether they are installed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ __all__ = [
     "DIALECTS",
     "JS_EXTRA",
     "MAX_SOURCE_BYTES",
+    "SourcePositions",
+    "SourceTooLarge",
     "language_of",
     "parser_available",
     "scan_javascript",
@@ -58,10 +61,19 @@ DIALECTS: dict[str, str] = {
 }
 #: What to install for JavaScript/TypeScript scanning.
 JS_EXTRA = "pip install 'legacy-stt[js]'"
-#: Sources larger than this are not parsed (tree-sitter's tree is about 100 bytes a node).
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
+#: Sources larger than this are not parsed: the tree and its walk cost some 300 bytes and a few
+#: microseconds a node, so a dense 8 MiB file took 20 s and 2.5 GB. Hand-written modules are
+#: far smaller; generated ones are reported, not parsed.
+MAX_SOURCE_BYTES = 1024 * 1024
+
+
+class SourceTooLarge(ValueError):
+    """A source over ``MAX_SOURCE_BYTES``: it is not parsed."""
+
 
 _MAX_DEPTH = 60  # of the resolution of one value: a chain of names, not the syntax tree
+#: Values worked out in one file at most (each once): beyond, the rest stay unresolved.
+_MAX_WORK = 200_000
 
 
 #: A value the scanner cannot know (the result of a call, a parameter, ...): compared by identity.
@@ -129,6 +141,7 @@ _SCOPES = _FUNCTIONS | {
     "class_body",
     "for_statement",
     "for_in_statement",
+    "catch_clause",
 }
 # Wrappers that do not change a value: (x), x as T, x satisfies T, x!, <T>x.
 _TRANSPARENT = frozenset(
@@ -198,12 +211,19 @@ def _collect(root: Any) -> _Collected:
             found.scopes[node.id] = scope
         if kind == "variable_declarator":
             name = node.child_by_field_name("name")
+            # `var` belongs to its function (it is seen after the block it is written in)
+            var = node.parent is not None and node.parent.type == "variable_declaration"
+            home = _function_scope(scope) if var else scope
             if name is not None and name.type == "identifier":
-                # `var` belongs to its function; close enough for the top of a block or file.
-                found.bindings.setdefault((scope.node_id, _text(name)), []).append(
+                found.bindings.setdefault((home.node_id, _text(name)), []).append(
                     _Binding(node.child_by_field_name("value"), node.start_byte, scope)
                 )
                 _note_require(found, _text(name), node.child_by_field_name("value"))
+            elif name is not None:  # a destructuring pattern: names of unknown value
+                for bound in _pattern_names(name):
+                    found.bindings.setdefault((home.node_id, bound), []).append(
+                        _Binding(None, node.start_byte, scope)
+                    )
         elif kind in ("function_declaration", "class_declaration"):
             name = node.child_by_field_name("name")
             # A function's node opened its own scope above; a class's name is in the scope around.
@@ -212,7 +232,7 @@ def _collect(root: Any) -> _Collected:
                 found.bindings.setdefault((around.node_id, _text(name)), []).append(
                     _Binding(None, node.start_byte, around)
                 )
-        elif kind == "assignment_expression":
+        elif kind in ("assignment_expression", "augmented_assignment_expression"):
             pending.append(("assign", node, scope))
         elif kind in _FIELD_DEFINITIONS and scope.klass is not None:
             name = node.child_by_field_name("property") or node.child_by_field_name("name")
@@ -229,8 +249,9 @@ def _collect(root: Any) -> _Collected:
                 target = callee.child_by_field_name("object")
                 if target is not None and target.type == "identifier":
                     pending.append(("member", node, scope))
-        elif kind in ("formal_parameters", "required_parameter", "optional_parameter"):
-            for name in _identifiers_in(node):
+        elif kind == "formal_parameters" or (kind == "identifier" and _binds_here(node)):
+            # parameters, `x => ...`, `catch (x)`, `for (const x of ...)`: names of unknown value
+            for name in _pattern_names(node):
                 found.bindings.setdefault((scope.node_id, name), []).append(
                     _Binding(None, node.start_byte, scope)
                 )
@@ -246,16 +267,45 @@ def _collect(root: Any) -> _Collected:
     return found
 
 
-def _identifiers_in(node: Any) -> Iterator[str]:
-    pattern = node.child_by_field_name("pattern") or node
-    if pattern.type == "identifier":
-        yield _text(pattern)
-        return
-    for child in pattern.named_children:
-        if child.type in ("identifier", "shorthand_property_identifier_pattern"):
-            yield _text(child)
-        elif child.type in ("required_parameter", "optional_parameter", "assignment_pattern"):
-            yield from _identifiers_in(child)
+def _pattern_names(node: Any) -> Iterator[str]:
+    """The names a parameter list or a destructuring pattern binds (not its default values)."""
+    kind = node.type
+    if kind in ("identifier", "shorthand_property_identifier_pattern"):
+        yield _text(node)
+    elif kind == "assignment_pattern":
+        left = node.child_by_field_name("left")
+        if left is not None:
+            yield from _pattern_names(left)
+    elif kind == "pair_pattern":
+        value = node.child_by_field_name("value")
+        if value is not None:
+            yield from _pattern_names(value)
+    elif kind in ("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        if pattern is not None:
+            yield from _pattern_names(pattern)
+    elif kind in ("formal_parameters", "object_pattern", "array_pattern", "rest_pattern"):
+        for child in node.named_children:
+            yield from _pattern_names(child)
+
+
+def _binds_here(node: Any) -> bool:
+    """An identifier that binds a name: `x => ...`, `catch (x)`, `for (const x of ...)`."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type in ("arrow_function", "catch_clause"):
+        return parent.child_by_field_name("parameter") == node
+    if parent.type == "for_in_statement":
+        return parent.child_by_field_name("left") == node
+    return False
+
+
+def _function_scope(scope: _Scope) -> _Scope:
+    current = scope
+    while current.node_id != current.function and current.parent is not None:
+        current = current.parent
+    return current
 
 
 def _note_assignment(found: _Collected, node: Any, scope: _Scope) -> None:
@@ -264,8 +314,10 @@ def _note_assignment(found: _Collected, node: Any, scope: _Scope) -> None:
         return
     if left.type == "identifier":
         declared = _declaring_scope(found, _text(left), scope)
+        # `x += y`: the binding is the whole expression, worked out from x's value before it
+        value = node if node.type == "augmented_assignment_expression" else right
         found.bindings.setdefault((declared.node_id, _text(left)), []).append(
-            _Binding(right, node.start_byte, scope)
+            _Binding(value, node.start_byte, scope)
         )
     elif left.type in ("member_expression", "subscript_expression"):
         target = left.child_by_field_name("object")
@@ -360,10 +412,13 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "
 def _unescape(text: str) -> str:
     def one(match: re.Match[str]) -> str:
         body = match.group(1)
-        if body.startswith("u{"):
-            return chr(int(body[2:-1], 16))
-        if body[0] in "ux" and len(body) > 1:
-            return chr(int(body[1:], 16))
+        try:
+            if body.startswith("u{"):
+                return chr(int(body[2:-1], 16))
+            if body[0] in "ux" and len(body) > 1:
+                return chr(int(body[1:], 16))
+        except (ValueError, OverflowError):
+            return "\ufffd"  # no such character: the string cannot be the URL
         if body in ("\n", "\r\n", "\r", "\u2028", "\u2029"):
             return ""  # a line continuation
         return _SIMPLE_ESCAPES.get(body, body)
@@ -387,6 +442,8 @@ class _Resolver:
     def __init__(self, collected: _Collected) -> None:
         self.found = collected
         self.depth = 0
+        self.work = 0
+        self.values: dict[tuple[int, int], Any] = {}
 
     # -- names --------------------------------------------------------------
 
@@ -456,17 +513,26 @@ class _Resolver:
     def value(self, node: Any, scope: _Scope) -> Any:
         if node is None or self.depth > _MAX_DEPTH:
             return UNRESOLVED
+        key = (node.id, scope.node_id)
+        if key in self.values:
+            return self.values[key]
+        self.work += 1
+        if self.work > _MAX_WORK:
+            return UNRESOLVED  # a pathological file: what is left stays unknown
         self.depth += 1
         try:
-            return self._value(node, scope)
+            found = self._value(node, scope)
         finally:
             self.depth -= 1
+        # Each expression is worked out once: names bound to names bound to names would
+        # otherwise cost exponential time (`a1 = a0 + a0; a2 = a1 + a1; ...`).
+        self.values[key] = found
+        return found
 
     def _value(self, node: Any, scope: _Scope) -> Any:
         kind = node.type
         if kind in _TRANSPARENT:
-            inner = node.named_children
-            return self.value(inner[0], scope) if inner else UNRESOLVED
+            return self.value(_inner(node), scope)
         if kind == "string":
             return _string_value(node)
         if kind == "template_string":
@@ -485,6 +551,8 @@ class _Resolver:
             return self.name_value(_text(node), scope, node.start_byte)
         if kind == "binary_expression":
             return self._binary(node, scope)
+        if kind == "augmented_assignment_expression":
+            return self._augmented(node, scope)
         if kind == "member_expression":
             return self._member(node, scope)
         if kind == "subscript_expression":
@@ -523,7 +591,7 @@ class _Resolver:
             pieces.append(_js_string(value))
             cursor = child.end_byte - start
         pieces.append(_unescape(source[cursor:-1].decode("utf-8", "replace")))
-        return "".join(pieces)
+        return _bounded("".join(pieces))
 
     def _binary(self, node: Any, scope: _Scope) -> Any:
         operator = _text(node.child_by_field_name("operator"))
@@ -544,10 +612,21 @@ class _Resolver:
         if isinstance(left, str) or isinstance(right, str):
             if isinstance(left, (dict, list)) or isinstance(right, (dict, list)):
                 return UNRESOLVED
-            return _js_string(left) + _js_string(right)
+            return _bounded(_js_string(left) + _js_string(right))
         if isinstance(left, (int, float)) and isinstance(right, (int, float)):
             return left + right
         return UNRESOLVED
+
+    def _augmented(self, node: Any, scope: _Scope) -> Any:
+        """``x += y`` as a binding of x: x's value before it, joined with y (``+=`` only)."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if _text(node.child_by_field_name("operator")) != "+=" or left is None:
+            return UNRESOLVED  # ??=, ||=, -=, ...: not worked out
+        before = self.name_value(_text(left), scope, node.start_byte)
+        after = self.value(right, scope)
+        if not isinstance(before, str) or after is UNRESOLVED or isinstance(after, (dict, list)):
+            return UNRESOLVED
+        return _bounded(before + _js_string(after))
 
     def _member(self, node: Any, scope: _Scope) -> Any:
         holder_node = node.child_by_field_name("object")
@@ -577,7 +656,12 @@ class _Resolver:
         if len(arguments) == 1:
             return path
         base = self.value(arguments[1], scope)
-        return urljoin(base, path) if isinstance(base, str) else UNRESOLVED
+        if not isinstance(base, str):
+            return UNRESOLVED
+        try:
+            return urljoin(base, path)
+        except ValueError:  # an invalid base (a broken IPv6 address): no URL
+            return UNRESOLVED
 
     def _call(self, node: Any, scope: _Scope) -> Any:
         callee = node.child_by_field_name("function")
@@ -597,7 +681,7 @@ class _Resolver:
                 value = self.value(callee.child_by_field_name("object"), scope)
                 parts = [self.value(argument, scope) for argument in arguments]
                 if isinstance(value, str) and all(isinstance(p, (str, int, float)) for p in parts):
-                    return value + "".join(_js_string(p) for p in parts)
+                    return _bounded(value + "".join(_js_string(p) for p in parts))
         return UNRESOLVED
 
     # -- payloads -------------------------------------------------------------
@@ -615,14 +699,23 @@ class _Resolver:
     def _payload(self, node: Any, scope: _Scope, at: int) -> _Payload | None:
         kind = node.type
         if kind in _TRANSPARENT:
-            inner = node.named_children
-            return self.payload(inner[0], scope, at) if inner else None
+            inner = _inner(node)
+            return self.payload(inner, scope, at) if inner is not None else None
         if (
             kind == "call_expression"
             and _text(node.child_by_field_name("function")) == "JSON.stringify"
         ):
             arguments = _arguments(node)
-            return self.payload(arguments[0], scope, at) if arguments else None
+            found = self.payload(arguments[0], scope, at) if arguments else None
+            replacer = self.value(arguments[1], scope) if len(arguments) > 1 else None
+            if found is None or replacer is None:
+                return found
+            if not isinstance(replacer, list):
+                return None  # a function replacer: what is sent is not known here
+            kept = {key for key in replacer if isinstance(key, str)}
+            found.value = {k: v for k, v in found.value.items() if k in kept}
+            found.unresolved = [k for k in found.unresolved if k in kept]
+            return found
         if kind in _NAMES:
             name = _text(node)
             bound = self.binding_node(name, scope, node.start_byte)
@@ -675,12 +768,14 @@ class _Resolver:
     def _set(self, result: _Payload, key: str, value_node: Any, where: Any, scope: _Scope) -> None:
         if value_node is not None and value_node.type == "object":
             nested = self.payload(value_node, scope)
-            if nested is not None and not nested.unresolved:
-                self._put(result, key, nested.value, where)
-                for pointer, node in nested.positions.items():
-                    if pointer:
-                        result.positions["/" + _escape(key) + pointer] = node
+            if nested is None or nested.unresolved:
+                self._put(result, key, UNRESOLVED, where)  # not worked out a second time
                 return
+            self._put(result, key, nested.value, where)
+            for pointer, node in nested.positions.items():
+                if pointer:
+                    result.positions["/" + _escape(key) + pointer] = node
+            return
         self._put(result, key, self.value(value_node, scope), where)
 
     @staticmethod
@@ -754,6 +849,14 @@ class _Resolver:
         return fields, files
 
 
+#: Strings built longer than this are not worked out (`a1 = a0 + a0; ...` doubles each time).
+_MAX_TEXT = 65536
+
+
+def _bounded(text: str) -> Any:
+    return text if len(text) <= _MAX_TEXT else UNRESOLVED
+
+
 def _agreed(values: list[Any]) -> Any:
     if not values or any(value is UNRESOLVED for value in values):
         return UNRESOLVED
@@ -801,8 +904,7 @@ def _arguments(node: Any) -> list[Any]:
 
 def _is_env_lookup(node: Any) -> bool:
     """``process.env.X``, ``process.env["X"]``, ``import.meta.env.X``, ``Deno.env.get("X")``."""
-    while node is not None and node.type in _TRANSPARENT:
-        node = node.named_children[0] if node.named_children else None
+    node = _unwrapped(node)
     if node is None:
         return False
     if node.type in ("member_expression", "subscript_expression"):
@@ -840,14 +942,11 @@ class _Scanner:
         self.source = source
         self.found = _collect(root)
         self.resolver = _Resolver(self.found)
-        self.line_starts = [0] + [match.end() for match in re.finditer(rb"\n", source)]
+        self.positions = SourcePositions(source)
 
     def position(self, node: Any) -> tuple[int, int]:
         """1-based line and column (in characters, as the Python scanner counts them)."""
-        row, byte_column = node.start_point
-        start = self.line_starts[row] if row < len(self.line_starts) else 0
-        column = len(self.source[start : start + byte_column].decode("utf-8", "replace"))
-        return row + 1, column + 1
+        return self.positions.of(node.start_byte)
 
     def calls(self) -> list[LegacyCall]:
         calls = []
@@ -873,8 +972,7 @@ class _Scanner:
         """What ``node`` (a callee or the object a method is called on) is: a client, or None."""
         if node is None or depth > 8:
             return None
-        while node.type in _TRANSPARENT and node.named_children:
-            node = node.named_children[0]
+        node = _unwrapped(node)
         if node.type == "identifier":
             name = _text(node)
             module = self._module_of(name)
@@ -930,7 +1028,8 @@ class _Scanner:
     # -- one call ---------------------------------------------------------------
 
     def _legacy_call(self, node: Any, scope: _Scope) -> LegacyCall | None:
-        callee = node.child_by_field_name("function")
+        # TypeScript reads `await api.post<R>(...)` as a call of `await api.post`
+        callee = _unwrapped(node.child_by_field_name("function"))
         if callee is None:
             return None
         arguments = _arguments(node)
@@ -1055,10 +1154,37 @@ class _Scanner:
         )
 
 
+class SourcePositions:
+    """1-based line and column (in characters) of byte offsets, as editors count them.
+
+    Lines end at ``\n``, ``\r\n`` or a lone ``\r`` (tree-sitter's rows count ``\n`` only),
+    and a byte order mark is not a column.
+    """
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.starts = [0] + [match.end() for match in re.finditer(rb"\r\n|\r|\n", source)]
+        self.bom = 3 if source.startswith(b"\xef\xbb\xbf") else 0
+
+    def of(self, byte: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, byte) - 1
+        start = self.starts[line] + (self.bom if line == 0 else 0)
+        column = len(self.source[start:byte].decode("utf-8", "replace"))
+        return line + 1, column + 1
+
+
 def _unwrapped(node: Any) -> Any:
     while node is not None and node.type in _TRANSPARENT and node.named_children:
-        node = node.named_children[0]
+        node = _inner(node)
     return node
+
+
+def _inner(node: Any) -> Any:
+    """What a wrapper wraps: ``(x)``, ``x as T``, ``x!``, ``await x``; ``<T>x`` puts it last."""
+    children = node.named_children
+    if not children:
+        return None
+    return children[-1] if node.type == "type_assertion" else children[0]
 
 
 def _is_stringified(node: Any, resolver: _Resolver, scope: _Scope, depth: int = 0) -> bool:
@@ -1134,6 +1260,6 @@ def scan_javascript(
     ``ValueError`` for a source over ``MAX_SOURCE_BYTES``.
     """
     if len(source) > MAX_SOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_SOURCE_BYTES // 2**20} MiB")
+        raise SourceTooLarge(f"larger than {MAX_SOURCE_BYTES // 2**20} MiB")
     tree = _parse(source, dialect)
     return _Scanner(source, tree.root_node).calls()
