@@ -382,3 +382,79 @@ def test_the_helper_rides_out_refused_creates_and_failing_polls(
         output, routes = run_against(service, after, name)
     assert output.strip()
     assert routes.count("create") == 2 and "legacy" not in routes
+
+
+# -- what a second review found -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "Object.assign(body, options);",
+        "for (const [k, v] of Object.entries(options)) body[k] = v;",
+        "addOptions(body);",
+    ],
+)
+def test_a_payload_changed_after_it_is_written_is_not_a_safe_fix(
+    tmp_path: pathlib.Path, change: str
+) -> None:
+    source = (
+        "const options = { diarize: true };\n"
+        "const body = { model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' };\n"
+        f"{change}\n"
+        "await fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify(body) });\n"
+    )
+    text, stderr = fixed(tmp_path, "a.mjs", source)
+    assert text == source
+    assert "`body` is changed after it is written" in stderr
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import fetch from 'node-fetch';\nawait fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify({ model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' }) });\n",
+        # a browser script: no import, no require, no package type
+        "button.onclick = () => window.fetch('https://api.aimlapi.com/v1/stt', { method: 'POST', body: JSON.stringify({ model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' }) });\n",
+    ],
+)
+def test_fixes_that_would_change_the_client_or_the_module_system_are_unsafe(
+    tmp_path: pathlib.Path, source: str
+) -> None:
+    text, stderr = fixed(tmp_path, "a.js", source)
+    assert text == source
+    assert "unsafe fix" in stderr
+
+
+def test_a_session_made_in_the_call_is_rewritten(tmp_path: pathlib.Path) -> None:
+    source = (
+        "import requests\nr = requests.Session().post('https://api.aimlapi.com/v1/stt', json={})\n"
+    )
+    text, _ = fixed(tmp_path, "s.py", source, "--unsafe-fixes")
+    assert (
+        "legacy_stt.post_via_two_step('https://api.aimlapi.com/v1/stt', session=requests.Session(), json={})"
+        in text
+    )
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not on this machine")
+def test_an_axios_error_accepted_by_validate_status_comes_back_as_before(
+    tmp_path: pathlib.Path,
+) -> None:
+    program = (
+        "const axios = require('axios');\n"
+        "const client = axios.create({ baseURL: 'https://api.aimlapi.com', validateStatus: () => true });\n"
+        "client.post('/v1/stt', { model: '#g1_nova-2-general', url: 'https://e.com/a.mp3' })\n"
+        "  .then((response) => console.log('status', response.status));\n"
+    )
+    before, after = tmp_path / "before", tmp_path / "after"
+    for root in (before, after):
+        root.mkdir()
+        shutil.copytree(CASES / "node_modules", root / "node_modules")
+        (root / "v.cjs").write_text(program)
+    fix("v.cjs", cwd=after)
+    assert "axiosTwoStep(client).post" in (after / "v.cjs").read_text()
+    with Emulator(api_key="the-only-key") as service:  # the program sends no key: 401
+        old_output, _ = run_against(service, before, "v.cjs")
+        new_output, new_routes = run_against(service, after, "v.cjs")
+    assert old_output == new_output == "status 401\n"
+    assert new_routes == ["create"]

@@ -87,7 +87,10 @@ function retryAfterMs(headers__ANY__, fallback__MS__) {
 __EXPORT__async function fetchTwoStep(url__ANY__, init__INIT__ = {}) {
   const urls = jobUrls(url instanceof URL ? url.href : url);
   let created = await fetch(urls.create, init);
-  for (let attempt = 1; REFUSED.includes(created.status) && attempt < CREATE_ATTEMPTS; attempt++) {
+  // a body read as a stream cannot be sent a second time
+  const body__ANY__ = init.body;
+  const resendable = !(body && (typeof body.getReader === "function" || typeof body.pipe === "function"));
+  for (let attempt = 1; resendable && REFUSED.includes(created.status) && attempt < CREATE_ATTEMPTS; attempt++) {
     await sleep(retryAfterMs(created.headers, FIRST_WAIT_MS * attempt));
     created = await fetch(urls.create, init);
   }
@@ -100,7 +103,7 @@ __EXPORT__async function fetchTwoStep(url__ANY__, init__INIT__ = {}) {
     let polled;
     try {
       polled = await fetch(urls.poll(id), { headers: init.headers, signal: init.signal });
-    } catch (error) {
+    } catch (error__ANY__) {
       if (init.signal && init.signal.aborted) throw Object.assign(error, { generationId: id });
       continue; // the job exists: ask again
     }
@@ -119,18 +122,23 @@ __EXPORT__async function fetchTwoStep(url__ANY__, init__INIT__ = {}) {
 /** `client.post(url, data, config)` to the one-call endpoint, made with create and polls on `client`. */
 __EXPORT__function axiosTwoStep(client__ANY__) {
   return {
-    async post(url__STR__, data__ANY__, config__ANY__ = {}) {
+    async post__GENERIC__(url__STR__, data__ANY__, config__ANY__ = {}) {
       const urls = jobUrls(absolute(client, url));
+      // What the caller's axios counts as success (validateStatus), as the one call did.
+      const succeeded = config.validateStatus || (client.defaults && client.defaults.validateStatus) || ((status__MS__) => status >= 200 && status < 300);
+      const resendable = !(data && typeof data.pipe === "function"); // a stream is read once
       let created;
       for (let attempt = 1; ; attempt++) {
         try {
           created = await client.post(urls.create, data, config);
-          break;
         } catch (error__ANY__) {
           const status = error && error.response ? error.response.status : undefined;
-          if (!REFUSED.includes(status) || attempt >= CREATE_ATTEMPTS) throw error;
+          if (!resendable || !REFUSED.includes(status) || attempt >= CREATE_ATTEMPTS) throw error;
           await sleep(retryAfterMs(error.response.headers, FIRST_WAIT_MS * attempt));
+          continue;
         }
+        if (created.status < 200 || created.status >= 300) return created; // accepted by validateStatus
+        break;
       }
       const id = created.data.generation_id;
       const deadline = Date.now() + DEADLINE_MS;
@@ -148,11 +156,16 @@ __EXPORT__function axiosTwoStep(client__ANY__) {
           if (error.response) wait = Math.max(wait, retryAfterMs(error.response.headers, wait));
           continue; // the job exists: ask again
         }
+        if (polled.status < 200 || polled.status >= 300) {
+          if (TRANSIENT.includes(polled.status)) continue;
+          return polled; // an error the caller's validateStatus lets through
+        }
         const job = polled.data;
         if (DONE.includes(job.status)) return { ...polled, status: 201, data: job.result };
         if (FAILED.includes(job.status)) {
-          const error = new Error(failure(job, id).message);
-          throw Object.assign(error, { generationId: id, response: { ...polled, status: 422, data: failure(job, id) } });
+          const response = { ...polled, status: 422, data: failure(job, id) };
+          if (succeeded(422)) return response;
+          throw Object.assign(new Error(failure(job, id).message), { generationId: id, response });
         }
       }
     },
@@ -161,6 +174,7 @@ __EXPORT__function axiosTwoStep(client__ANY__) {
 __FOOTER__"""
 
 _TYPES = {
+    "__GENERIC__": "<T = any>",
     "__MS__": ": number",
     "__STR__": ": string",
     "__ANY__": ": any",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..lint.pysource import LegacyCall
@@ -73,12 +74,21 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
             result.unfixable.append(_left(call, "the call could not be found again in the source"))
             continue
         planned = _plan_call(call, node, offsets, target)
+        if isinstance(planned, Fix) and planned.safe:
+            doubt = _doubt(call, node, root, text, offsets)
+            if doubt:
+                planned = replace(planned, safe=False, caveat=doubt)
         if isinstance(planned, Unfixable):
             result.unfixable.append(planned)
         else:
             result.fixes.append(planned)
     if result.fixes:
         flavor = _flavor(path, suffix, root)
+        if flavor == "cjs" and not _has_require_call(root) and _package_type(path) is None:
+            # No import, no require, no package type: a browser script, most likely, where
+            # neither an import nor require() of the helper would load.
+            caveat = "the file uses no module system (a browser script?): the helper's import may not load"
+            result.fixes = [replace(fix, safe=False, caveat=caveat) for fix in result.fixes]
         helper = os.path.join(os.path.dirname(path), helper_file_name(flavor))
         if os.path.exists(helper) and not _is_our_helper(helper):
             reason = (
@@ -346,3 +356,99 @@ def _callee_of(call: Any) -> Any:
         inner = callee.named_children
         callee = inner[0] if inner else None
     return callee
+
+
+_FETCH_LIBRARIES = re.compile(
+    r"""(?:from\s*|require\s*\(\s*)["'](?:node-fetch|undici|cross-fetch|isomorphic-fetch)["']"""
+)
+
+
+def _doubt(call: LegacyCall, node: Any, root: Any, text: str, offsets: _Offsets) -> str:
+    """Why a fix that looked safe is not: what the helper would send or use is not what was."""
+    if call.client == "fetch" and _FETCH_LIBRARIES.search(text):
+        return (
+            "the file uses a fetch library (node-fetch, undici, ...): the helper uses the global "
+            "fetch (Node 18+, Deno, browsers), without that library's options (an agent, say)"
+        )
+    name = _payload_variable(call, root, offsets)
+    if name is not None and _changed_elsewhere(name, node, root):
+        return (
+            f"`{name}` is changed after it is written (passed to a function, or given members "
+            "by a computed key): what is sent is not known here"
+        )
+    return ""
+
+
+def _payload_variable(call: LegacyCall, root: Any, offsets: _Offsets) -> str | None:
+    """The variable the payload object is bound to (``const body = {...}``), if it is one."""
+    where = call.positions.get("")
+    if where is None:
+        return None
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if current.type == "object" and offsets.line_column(current) == where:
+            parent = current.parent
+            while parent is not None and parent.type in (
+                "parenthesized_expression",
+                "as_expression",
+                "satisfies_expression",
+            ):
+                parent = parent.parent
+            if parent is not None and parent.type == "variable_declarator":
+                name = parent.child_by_field_name("name")
+            elif parent is not None and parent.type == "assignment_expression":
+                name = parent.child_by_field_name("left")
+            else:
+                return None
+            return (
+                name.text.decode("utf-8", "replace")
+                if name is not None and name.type == "identifier"
+                else None
+            )
+        stack.extend(current.named_children)
+    return None
+
+
+def _changed_elsewhere(name: str, call: Any, root: Any) -> bool:
+    """``Object.assign(name, ...)``, ``change(name)``, ``name[key] = ...`` anywhere but the call."""
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if current.id == call.id:
+            continue  # the legacy call itself (its JSON.stringify(name) included)
+        if current.type == "call_expression":
+            callee = current.child_by_field_name("function")
+            arguments = current.child_by_field_name("arguments")
+            passed = arguments is not None and any(
+                argument.type == "identifier" and argument.text.decode() == name
+                for argument in arguments.named_children
+            )
+            if passed and (callee is None or callee.text != b"JSON.stringify"):
+                return True
+        elif current.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = current.child_by_field_name("left")
+            holder = left.child_by_field_name("object") if left is not None else None
+            if (
+                left is not None
+                and left.type == "subscript_expression"
+                and holder is not None
+                and holder.text.decode() == name
+            ):
+                index = left.child_by_field_name("index")
+                if index is None or index.type != "string":
+                    return True  # a computed key: which member, the scanner cannot say
+        stack.extend(current.named_children)
+    return False
+
+
+def _has_require_call(root: Any) -> bool:
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            callee = current.child_by_field_name("function")
+            if callee is not None and callee.type == "identifier" and callee.text == b"require":
+                return True
+        stack.extend(current.named_children)
+    return False

@@ -72,15 +72,20 @@ def plan_python(path: str, text: str, *, target: str | None = None) -> FileFixes
     if not calls:
         return result
     positions = _Positions(text)
+    # `requests.Session().post(...)`: two calls start at one place; the scanner names its callee
     nodes = {
-        (node.lineno, positions.char_column(node.lineno, node.col_offset)): node
+        (
+            node.lineno,
+            positions.char_column(node.lineno, node.col_offset),
+            ast.unparse(node.func),
+        ): node
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
     }
     modules = _module_names(tree)
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     for call in calls:
-        node = nodes.get((call.line, call.column))
+        node = nodes.get((call.line, call.column, call.function))
         if node is None:
             result.unfixable.append(_left(call, "the call could not be found again in the source"))
             continue

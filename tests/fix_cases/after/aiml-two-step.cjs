@@ -57,7 +57,10 @@ function retryAfterMs(headers, fallback) {
 async function fetchTwoStep(url, init = {}) {
   const urls = jobUrls(url instanceof URL ? url.href : url);
   let created = await fetch(urls.create, init);
-  for (let attempt = 1; REFUSED.includes(created.status) && attempt < CREATE_ATTEMPTS; attempt++) {
+  // a body read as a stream cannot be sent a second time
+  const body = init.body;
+  const resendable = !(body && (typeof body.getReader === "function" || typeof body.pipe === "function"));
+  for (let attempt = 1; resendable && REFUSED.includes(created.status) && attempt < CREATE_ATTEMPTS; attempt++) {
     await sleep(retryAfterMs(created.headers, FIRST_WAIT_MS * attempt));
     created = await fetch(urls.create, init);
   }
@@ -91,16 +94,21 @@ function axiosTwoStep(client) {
   return {
     async post(url, data, config = {}) {
       const urls = jobUrls(absolute(client, url));
+      // What the caller's axios counts as success (validateStatus), as the one call did.
+      const succeeded = config.validateStatus || (client.defaults && client.defaults.validateStatus) || ((status) => status >= 200 && status < 300);
+      const resendable = !(data && typeof data.pipe === "function"); // a stream is read once
       let created;
       for (let attempt = 1; ; attempt++) {
         try {
           created = await client.post(urls.create, data, config);
-          break;
         } catch (error) {
           const status = error && error.response ? error.response.status : undefined;
-          if (!REFUSED.includes(status) || attempt >= CREATE_ATTEMPTS) throw error;
+          if (!resendable || !REFUSED.includes(status) || attempt >= CREATE_ATTEMPTS) throw error;
           await sleep(retryAfterMs(error.response.headers, FIRST_WAIT_MS * attempt));
+          continue;
         }
+        if (created.status < 200 || created.status >= 300) return created; // accepted by validateStatus
+        break;
       }
       const id = created.data.generation_id;
       const deadline = Date.now() + DEADLINE_MS;
@@ -118,11 +126,16 @@ function axiosTwoStep(client) {
           if (error.response) wait = Math.max(wait, retryAfterMs(error.response.headers, wait));
           continue; // the job exists: ask again
         }
+        if (polled.status < 200 || polled.status >= 300) {
+          if (TRANSIENT.includes(polled.status)) continue;
+          return polled; // an error the caller's validateStatus lets through
+        }
         const job = polled.data;
         if (DONE.includes(job.status)) return { ...polled, status: 201, data: job.result };
         if (FAILED.includes(job.status)) {
-          const error = new Error(failure(job, id).message);
-          throw Object.assign(error, { generationId: id, response: { ...polled, status: 422, data: failure(job, id) } });
+          const response = { ...polled, status: 422, data: failure(job, id) };
+          if (succeeded(422)) return response;
+          throw Object.assign(new Error(failure(job, id).message), { generationId: id, response });
         }
       }
     },
