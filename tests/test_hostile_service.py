@@ -583,6 +583,25 @@ def test_no_frame_of_a_drop_in_error_holds_the_key(stt_emulator: Emulator) -> No
     assert ours and SECRET_KEY not in "\n".join(ours)
 
 
+def test_no_frame_of_a_rewritten_call_holds_the_key(stt_emulator: Emulator) -> None:
+    # legacy_stt.post_via_two_step: what `legacy-stt fix` writes in place of a legacy call
+    stt_emulator.inject("poll", kind="reset", times=1000)
+    with pytest.raises(requests.ConnectionError) as caught:
+        legacy_stt.post_via_two_step(
+            stt_emulator.url + "/v1/stt",
+            headers={"Authorization": f"Bearer {SECRET_KEY}"},
+            json=PAYLOAD,
+            retry=ONE_FAST_RETRY,
+            poll_policy=FAST_POLLS,
+        )
+    ours = []
+    for frame, _ in traceback.walk_tb(caught.value.__traceback__):
+        if "legacy_stt" in frame.f_code.co_filename:
+            ours += [repr(value) for value in frame.f_locals.values()]
+    assert ours and SECRET_KEY not in "\n".join(ours)
+    assert SECRET_KEY not in str(caught.value)
+
+
 def test_a_service_echoing_the_key_is_scrubbed() -> None:
     echo = _answer(
         "401 Unauthorized", json.dumps({"message": f"invalid key {SECRET_KEY}"}).encode()

@@ -466,6 +466,9 @@ def post_via_two_step(
         request = own.prepare_request(
             requests.Request("POST", url, json=json, data=data, files=files, headers=headers)
         )
+        # The caller's headers hold its key: not kept in this frame, whose locals error
+        # trackers record (the prepared request shows none of them in its repr).
+        headers = None
         settings = own.merge_environment_settings(url, {}, None, None, None)
         return transport._answer(
             request,
