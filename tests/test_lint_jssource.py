@@ -310,6 +310,8 @@ def test_broken_syntax_around_a_call_does_not_stop_the_scan() -> None:
         'let url = "https://api.aimlapi.com"; url += "/v1/stt"; fetch(url, { method: "POST" });',
         # var is seen after the block it is written in
         'if (ok) { var u = "https://api.aimlapi.com/v1/stt"; } axios.post(u, {});',
+        # a method named by a string
+        'axios["post"]("https://api.aimlapi.com/v1/stt", {});',
     ],
 )
 def test_shapes_the_review_found_missing_are_found(source: str) -> None:

@@ -1035,11 +1035,12 @@ class _Scanner:
         arguments = _arguments(node)
         client = self._client_of(callee, scope)
         method_name = None
-        if client is None and callee.type == "member_expression":
-            method_name = _text(callee.child_by_field_name("property")).lower()
+        holder, method = _method_of(callee)
+        if client is None and holder is not None:
+            method_name = method.lower()
             if method_name not in _HTTP_METHODS and method_name != "request":
                 return None
-            client = self._client_of(callee.child_by_field_name("object"), scope)
+            client = self._client_of(holder, scope)
             if client is None or client.kind == "fetch":
                 return None
         if client is None:
@@ -1171,6 +1172,17 @@ class SourcePositions:
         start = self.starts[line] + (self.bom if line == 0 else 0)
         column = len(self.source[start:byte].decode("utf-8", "replace"))
         return line + 1, column + 1
+
+
+def _method_of(callee: Any) -> tuple[Any, str]:
+    """``api.post`` and ``api["post"]``: the object a method is called on, and the method's name."""
+    if callee.type == "member_expression":
+        return callee.child_by_field_name("object"), _text(callee.child_by_field_name("property"))
+    if callee.type == "subscript_expression":
+        index = callee.child_by_field_name("index")
+        if index is not None and index.type == "string":
+            return callee.child_by_field_name("object"), _string_value(index)
+    return None, ""
 
 
 def _unwrapped(node: Any) -> Any:
