@@ -9,6 +9,7 @@ import sys
 import tempfile
 from typing import TextIO
 
+from .._text import printable as shown  # names from files must not drive the terminal
 from ._common import print_error
 from .migration_commands import require_target
 
@@ -90,24 +91,30 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             except UnicodeDecodeError:
                 if b"aimlapi" in event.data.lower():  # else it cannot hold a legacy call
                     print(
-                        f"{event.path}: left: not UTF-8 text; fix reads and writes UTF-8", file=err
+                        f"{shown(event.path)}: left: not UTF-8 text; fix reads and writes UTF-8",
+                        file=err,
                     )
                     left += 1
                 continue
-            plan = plan_fixes(event.path, text, target=args.target)
+            try:
+                plan = plan_fixes(event.path, text, target=args.target)
+            except (RecursionError, MemoryError):
+                print(f"{shown(event.path)}: left: too deeply nested to rewrite", file=err)
+                left += 1
+                continue
             chosen = [fix for fix in plan.fixes if fix.safe or args.unsafe_fixes]
             for fix in plan.fixes:
                 if not fix.safe and not args.unsafe_fixes:
                     print(
-                        f"{event.path}:{fix.line}:{fix.column}: left: `{fix.function}`: unsafe fix "
+                        f"{shown(event.path)}:{fix.line}:{fix.column}: left: `{shown(fix.function)}`: unsafe fix "
                         f"({fix.caveat}); --unsafe-fixes applies it",
                         file=err,
                     )
                     unsafe_left += 1
             for site in plan.unfixable:
                 where = f"{site.line}:{site.column}"
-                name = f"`{site.function}`: " if site.function else ""
-                print(f"{event.path}:{where}: left: {name}{site.reason}", file=err)
+                name = f"`{shown(site.function)}`: " if site.function else ""
+                print(f"{shown(event.path)}:{where}: left: {name}{site.reason}", file=err)
                 left += 1
             if not chosen:
                 continue
@@ -121,7 +128,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             )
             if problem is not None:
                 print(
-                    f"{event.path}: left: {problem} (a bug in legacy-stt fix: please report it)",
+                    f"{shown(event.path)}: left: {problem} (a bug in legacy-stt fix: please report it)",
                     file=err,
                 )
                 left += len(chosen)
