@@ -240,10 +240,10 @@ def test_an_async_client_of_the_same_name_is_left_alone(tmp_path: pathlib.Path) 
         "import aiohttp\nimport requests\n\n"
         "def sync():\n"
         "    session = requests.Session()\n"
-        "    return session.post('https://api.aimlapi.com/v1/stt', json={'model': 'm'})\n\n"
+        "    return session.post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n\n"
         "async def run():\n"
         "    async with aiohttp.ClientSession() as session:\n"
-        "        async with session.post('https://api.aimlapi.com/v1/stt', json={'model': 'm'}) as r:\n"
+        "        async with session.post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'}) as r:\n"
         "            return await r.json()\n"
     )
     text, stderr = fixed(tmp_path, "mixed.py", source)
@@ -274,7 +274,7 @@ def test_the_import_goes_below_a_shebang_and_a_nested_import_does_not_count(
         "# -*- coding: utf-8 -*-\n"
         "try:\n    import requests\nexcept ImportError:\n    requests = None\n\n"
         "def setup():\n    import legacy_stt\n    return legacy_stt\n\n"
-        "requests.post('https://api.aimlapi.com/stt', json={'model': 'm'})\n"
+        "requests.post('https://api.aimlapi.com/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
     )
     text, _ = fixed(tmp_path, "script.py", source)
     assert text.startswith(
@@ -284,11 +284,11 @@ def test_the_import_goes_below_a_shebang_and_a_nested_import_does_not_count(
 
 
 def test_a_byte_order_mark_and_a_url_keyword(tmp_path: pathlib.Path) -> None:
-    source = "\ufeffimport requests\nrequests.post(url='https://api.aimlapi.com/v1/stt', json={})\n"
+    source = "\ufeffimport requests\nrequests.post(url='https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
     text, _ = fixed(tmp_path, "bom.py", source)
     assert text == (
         "\ufeffimport requests\nimport legacy_stt\n"
-        "legacy_stt.post_via_two_step(url='https://api.aimlapi.com/v1/stt', json={})\n"
+        "legacy_stt.post_via_two_step(url='https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
     )
 
 
@@ -296,7 +296,7 @@ def test_a_symbolic_link_stays_a_link(tmp_path: pathlib.Path) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (real / "job.py").write_text(
-        "import requests\nrequests.post('https://api.aimlapi.com/v1/stt', json={})\n"
+        "import requests\nrequests.post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
     )
     link = tmp_path / "src"
     link.mkdir()
@@ -426,12 +426,10 @@ def test_fixes_that_would_change_the_client_or_the_module_system_are_unsafe(
 
 
 def test_a_session_made_in_the_call_is_rewritten(tmp_path: pathlib.Path) -> None:
-    source = (
-        "import requests\nr = requests.Session().post('https://api.aimlapi.com/v1/stt', json={})\n"
-    )
+    source = "import requests\nr = requests.Session().post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
     text, _ = fixed(tmp_path, "s.py", source, "--unsafe-fixes")
     assert (
-        "legacy_stt.post_via_two_step('https://api.aimlapi.com/v1/stt', session=requests.Session(), json={})"
+        "legacy_stt.post_via_two_step('https://api.aimlapi.com/v1/stt', session=requests.Session(), json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})"
         in text
     )
 
@@ -458,3 +456,42 @@ def test_an_axios_error_accepted_by_validate_status_comes_back_as_before(
         new_output, new_routes = run_against(service, after, "v.cjs")
     assert old_output == new_output == "status 401\n"
     assert new_routes == ["create"]
+
+
+# -- what an audit of the documentation found ---------------------------------------------
+
+
+def test_an_invalid_python_payload_is_left_with_the_reason(tmp_path: pathlib.Path) -> None:
+    source = (
+        "import requests\n"
+        "requests.post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 5})\n"
+    )
+    text, stderr = fixed(tmp_path, "bad.py", source)
+    assert text == source
+    assert "left: `requests.post`: the payload is not valid, so no job could run" in stderr
+
+
+def test_a_large_javascript_source_is_left_not_a_crash(tmp_path: pathlib.Path) -> None:
+    big = "// padding\n" * 120_000
+    source = f"{big}fetch('https://api.aimlapi.com/v1/stt', {{ method: 'POST' }});\n"
+    text, stderr = fixed(tmp_path, "big.js", source)
+    assert text == source
+    assert "left: not parsed: larger than 1 MiB" in stderr and "unexpected" not in stderr
+
+
+def test_without_the_js_extra_only_files_naming_the_host_are_left(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "plain.ts").write_text("export const x = 1;\n")
+    (tmp_path / "call.py").write_text(
+        "import requests\nrequests.post('https://api.aimlapi.com/v1/stt', json={'model': '#g1_nova-2-general', 'url': 'https://e.com/a.mp3'})\n"
+    )
+    program = (
+        "import sys; sys.modules['tree_sitter'] = None\n"
+        "from legacy_stt.cli import main\n"
+        "sys.exit(main(['fix', sys.argv[1]]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "plain.ts" not in completed.stderr
+    assert "applied 1 fix in 1 file; 0 call sites left" in completed.stderr

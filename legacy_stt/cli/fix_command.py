@@ -75,7 +75,11 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     applied = files_changed = left = unsafe_left = unreadable = 0
     helpers: set[str] = set()  # helper modules written (or shown) in this run
     for path in args.paths:
-        if not os.path.isdir(path) and os.path.splitext(path)[1].lower() not in LANGUAGES:
+        if (
+            os.path.exists(path)
+            and not os.path.isdir(path)
+            and os.path.splitext(path)[1].lower() not in LANGUAGES
+        ):
             print_error(f"{path}: not a Python, JavaScript or TypeScript source", err)
             unreadable += 1
             continue

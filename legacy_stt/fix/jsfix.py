@@ -42,9 +42,11 @@ _DIALECT_FLAVORS = {
 
 
 def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileFixes:
-    from ..lint.jssource import DIALECTS, parser_available, scan_javascript
+    from ..lint.jssource import DIALECTS, SourceTooLarge, parser_available, scan_javascript
 
     result = FileFixes(path)
+    if "aimlapi" not in text.lower():
+        return result  # a legacy call's URL must name the host in this file: nothing to do
     if not parser_available():
         result.unfixable.append(
             Unfixable(
@@ -58,7 +60,11 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
     data = text.encode("utf-8")
     suffix = os.path.splitext(path)[1].lower()
     dialect = DIALECTS.get(suffix, "javascript")
-    calls = scan_javascript(data, path, dialect=dialect)
+    try:
+        calls = scan_javascript(data, path, dialect=dialect)
+    except SourceTooLarge as error:
+        result.unfixable.append(Unfixable(1, 1, "", f"not parsed: {error}; rewrite it by hand"))
+        return result
     if not calls:
         return result
     from tree_sitter import Parser
@@ -199,6 +205,11 @@ def _plan_call(
     if call.client not in ("fetch", "axios"):
         return _left(
             call, f"{call.client} calls are not rewritten: point the call at `legacy-stt serve`"
+        )
+    if call.client == "axios" and callee.type == "subscript_expression":
+        return _left(
+            call,
+            'a method named by a string (`axios["post"]`) is not rewritten: write axios.post(...)',
         )
     if call.client == "axios" and callee.type != "member_expression":
         return _left(

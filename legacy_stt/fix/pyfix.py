@@ -182,6 +182,11 @@ def _plan_call(
         return _left(call, "the URL is not the first argument")
     if len(arguments) > 1 + len(_POSITIONAL):
         return _left(call, "it passes more positional arguments than requests.post takes")
+    invalid = _invalid_payload(call)
+    if invalid:
+        return _left(
+            call, f"the payload is not valid, so no job could run; fix it first: {invalid}"
+        )
     edits.append(Edit(positions.start(func), positions.end(func), NEW_CALL))
     for name, argument in zip(_POSITIONAL, arguments[1:] if arguments else []):
         edits.append(Edit(positions.start(argument), positions.start(argument), f"{name}="))
@@ -194,6 +199,18 @@ def _plan_call(
         url_end = positions.end(arguments[0] if arguments else url_keyword)  # type: ignore[arg-type]
         edits.append(Edit(url_end, url_end, added))
     return Fix(call.line, call.column, call.function, tuple(edits), safe, caveat)
+
+
+def _invalid_payload(call: LegacyCall) -> str:
+    """What is wrong with a payload written in the call (as check reports it), or ``""``."""
+    if call.payload is None or "model" in call.unresolved_keys:
+        return ""
+    from ..payloads.validation import form_fields_as_read, inspect_payload
+
+    payload = form_fields_as_read(call.payload) if call.payload_keyword == "data" else call.payload
+    upload = call.has_upload or bool({"url", "audio"} & set(call.unresolved_keys))
+    problems = inspect_payload(payload, upload_given=upload).problems
+    return problems[0].message if problems else ""
 
 
 def _module_names(tree: ast.Module) -> dict[str, set[str]]:

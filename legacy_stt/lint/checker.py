@@ -232,7 +232,7 @@ class Checker:
         files too (unless one path is inside another).
 
         ``jobs`` above 1 shares the files among that many processes once
-        there are more than ``PARALLEL_THRESHOLD`` of them, where a process
+        there are ``PARALLEL_THRESHOLD`` of them or more, where a process
         can be forked safely (Linux, from a program with one thread); the
         result is the same, in the same order, as with one.
         """

@@ -264,6 +264,8 @@ def _collect(root: Any) -> _Collected:
             target = node.child_by_field_name("function").child_by_field_name("object")
             declared = _declaring_scope(found, _text(target), scope)
             found.members.setdefault((declared.node_id, _text(target)), []).append((node, scope))
+    for bindings in found.bindings.values():
+        bindings.sort(key=lambda binding: binding.start)
     return found
 
 
@@ -457,7 +459,7 @@ class _Resolver:
             # Run in order with the use: only what came before it counts, from the last one
             # that surely ran (made in the use's own block or one around it; one in a branch
             # or a loop may not have run, so the values before it count too).
-            before = sorted((b for b in found if b.start < at), key=lambda b: b.start)
+            before = [b for b in found if b.start < at]  # sorted by _collect
             for index in range(len(before) - 1, -1, -1):
                 if _encloses(before[index].scope, scope):
                     return before[index:]
@@ -467,6 +469,9 @@ class _Resolver:
     def name_value(self, name: str, scope: _Scope, at: int) -> Any:
         found = self.bindings(name, scope, at)
         if found is None:
+            return UNRESOLVED
+        self.work += len(found)  # a name re-assigned thousands of times costs its share
+        if self.work > _MAX_WORK:
             return UNRESOLVED
         values = [
             self.value(binding.value, self.scope_of(binding.value, scope)) for binding in found
