@@ -13,6 +13,8 @@ from .migration_commands import require_target
 __all__ = ["add_check_parser", "run_check"]
 
 _COLOR_CHOICES = ("auto", "always", "never")
+#: The most processes ``--jobs auto`` uses.
+_MAX_AUTO_JOBS = 8
 
 
 def add_check_parser(commands: argparse._SubParsersAction) -> None:
@@ -75,8 +77,8 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         type=_jobs,
         default="auto",
-        help="processes to check many files with (default: auto, one per CPU; 1 for one "
-        "process); the output is the same either way",
+        help="processes to check many files with (default: auto, one per CPU, at most 8; 1 for "
+        "one process); the output is the same either way",
     )
     check.add_argument(
         "--color",
@@ -91,9 +93,14 @@ def _jobs(text: str) -> int:
     """``--jobs``: a whole number from 1, or ``auto`` for the CPUs this process may use."""
     if text == "auto":
         try:
-            return len(os.sched_getaffinity(0))  # a container's or taskset's share, not the host's
+            usable = len(
+                os.sched_getaffinity(0)
+            )  # a container's or taskset's share, not the host's
         except (AttributeError, OSError):
-            return os.cpu_count() or 1
+            usable = os.cpu_count() or 1
+        # Starting a process costs about what checking 50 files does: past 8, a big machine
+        # would spend more on starting workers than most trees give them to do.
+        return min(usable, _MAX_AUTO_JOBS)
     try:
         jobs = int(text)
     except ValueError:
