@@ -193,9 +193,10 @@ def _verify(
     else:
         from tree_sitter import Parser
 
-        from ..lint.jssource import DIALECTS, language_of, scan_javascript
+        from ..lint.jssource import language_of, scan_javascript
+        from ..lint.languages import dialect_of
 
-        dialect = DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript")
+        dialect = dialect_of(path)
         data = text.encode("utf-8")
         if Parser(language_of(dialect)).parse(data).root_node.has_error and not original_had_errors:
             return "the rewritten file would not parse"
@@ -213,9 +214,10 @@ def _has_syntax_errors(path: str, text: str) -> bool:
         return False
     from tree_sitter import Parser
 
-    from ..lint.jssource import DIALECTS, language_of
+    from ..lint.jssource import language_of
+    from ..lint.languages import dialect_of
 
-    dialect = DIALECTS.get(os.path.splitext(path)[1].lower(), "javascript")
+    dialect = dialect_of(path)
     return bool(Parser(language_of(dialect)).parse(text.encode("utf-8")).root_node.has_error)
 
 

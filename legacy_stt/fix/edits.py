@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..lint.languages import SOURCE_LANGUAGES
+
 __all__ = ["Edit", "Fix", "Unfixable", "FileFixes", "apply_edits", "LANGUAGES"]
 
 
@@ -60,14 +62,8 @@ class FileFixes:
     new_files: dict[str, str] = field(default_factory=dict)
 
 
-#: Suffixes ``fix`` rewrites, by language.
-LANGUAGES = {
-    ".py": "python",
-    **{
-        suffix: "javascript"
-        for suffix in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-    },
-}
+#: Suffixes ``fix`` rewrites, by language (those ``check`` scans for calls).
+LANGUAGES = SOURCE_LANGUAGES
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -42,7 +42,8 @@ _DIALECT_FLAVORS = {
 
 
 def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileFixes:
-    from ..lint.jssource import DIALECTS, SourceTooLarge, parser_available, scan_javascript
+    from ..lint.jssource import SourceTooLarge, parser_available, scan_javascript
+    from ..lint.languages import dialect_of
 
     result = FileFixes(path)
     if "aimlapi" not in text.lower():
@@ -59,7 +60,7 @@ def plan_javascript(path: str, text: str, *, target: str | None = None) -> FileF
         return result
     data = text.encode("utf-8")
     suffix = os.path.splitext(path)[1].lower()
-    dialect = DIALECTS.get(suffix, "javascript")
+    dialect = dialect_of(path)
     try:
         calls = scan_javascript(data, path, dialect=dialect)
     except SourceTooLarge as error:

@@ -43,6 +43,7 @@ from ..payloads.inputs import (
     Skipped,
 )
 from ..payloads.validation import INPUT_MEMBERS, form_fields_as_read, inspect_payload
+from .languages import SOURCE_LANGUAGES, dialect_of
 from .locate import position_of
 from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
 
@@ -62,14 +63,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: How a file is read, by suffix. Files given explicitly with another suffix are read as JSON.
-SUFFIX_KINDS = {
-    **JSON_KINDS,
-    ".py": "python",
-    **{
-        suffix: "javascript"
-        for suffix in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-    },
-}
+SUFFIX_KINDS = {**JSON_KINDS, **SOURCE_LANGUAGES}
 
 #: Directories of dependencies and build output: skipped unless ``include_vendored``.
 VENDORED_DIRS = frozenset(
@@ -380,7 +374,7 @@ class Checker:
     # -- JavaScript and TypeScript ---------------------------------------------
 
     def _check_javascript(self, source: OtherFile, result: CheckResult) -> None:
-        from .jssource import DIALECTS, JS_EXTRA, parser_available, scan_javascript
+        from .jssource import JS_EXTRA, parser_available, scan_javascript
 
         data = source.data or b""
         if not source.explicit and not self.include_vendored and _is_bundle(source.path, data):
@@ -403,7 +397,7 @@ class Checker:
                 )
             )
             return
-        dialect = DIALECTS.get(os.path.splitext(source.path)[1].lower(), "javascript")
+        dialect = dialect_of(source.path)
         try:
             calls = scan_javascript(data, source.path, dialect=dialect)
         except ValueError as error:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from .languages import DIALECTS
 from .pysource import LegacyCall, is_legacy_url
 
 __all__ = [
@@ -48,17 +49,6 @@ __all__ = [
     "scan_javascript",
 ]
 
-#: How each suffix is parsed: the JavaScript grammar (JSX included), TypeScript, or TSX.
-DIALECTS: dict[str, str] = {
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-}
 #: What to install for JavaScript/TypeScript scanning.
 JS_EXTRA = "pip install 'legacy-stt[js]'"
 #: Sources larger than this are not parsed: the tree and its walk cost some 300 bytes and a few
