@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
         patch_httpx2,
         unpatch_httpx,
     )
-    from .compat.proxy import CompatibilityProxy
     from .compat.requests_dropin import (
         LegacyCallConnectionError,
         LegacyCallTimeout,
@@ -75,6 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UnexpectedAnswer,
     )
     from .payloads.validation import validate
+    from .proxy import CompatibilityProxy
     from .sync.client import Client
 
 # Every public name is imported on first use (PEP 562): `legacy-stt check` needs neither the
@@ -149,7 +149,7 @@ _LAZY = {
         ".exceptions",
     ),
     "PollPolicy": ".core.polling",
-    "CompatibilityProxy": ".compat.proxy",
+    "CompatibilityProxy": ".proxy",
     **dict.fromkeys(("get_adapter", "register_adapter"), ".adapters.registry"),
     "RetryPolicy": ".core.retries",
     "validate": ".payloads.validation",

@@ -34,7 +34,13 @@ from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 import legacy_stt
 from legacy_stt import Client
 from legacy_stt.cli import serve_command
-from legacy_stt.compat.proxy import DEFAULT_HOST, DEFAULT_PORT, WARNING_HEADER, CompatibilityProxy
+from legacy_stt.proxy import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    WARNING_HEADER,
+    CompatibilityProxy,
+    ServerLimits,
+)
 from legacy_stt.testing import Emulator
 
 CURL = shutil.which("curl")
@@ -106,7 +112,7 @@ def access_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "legacy_stt.compat.proxy" and ACCESS_LINE.search(record.getMessage())
+        if record.name == "legacy_stt.proxy.app" and ACCESS_LINE.search(record.getMessage())
     ]
 
 
@@ -295,7 +301,7 @@ def test_content_length_over_the_limit_is_refused_without_reading_the_body(
             answer += connection.recv(4096)
     head = answer.split(b"\r\n\r\n")[0].decode()
     assert head.startswith("HTTP/1.1 413 ") and "100 Continue" not in head
-    assert "Connection: close" in head
+    assert "connection: close" in head.lower()  # header names are case-insensitive
 
 
 def test_expect_100_continue_is_answered_when_the_body_is_wanted(
@@ -406,7 +412,7 @@ def test_requests_the_server_cannot_parse_get_json_too(
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 ") and f" {status} ".encode() in head.split(b"\r\n")[0]
-    assert b"Content-Type: application/json" in head
+    assert b"content-type: application/json" in head.lower()
     assert json.loads(body)["statusCode"] == status
 
 
@@ -543,7 +549,7 @@ def test_one_log_line_per_request_without_query_or_key(
     assert "notices=1" in lines[0]
     assert lines[1].startswith("GET /v1/stt/missing 404 ")
     proxy_text = " ".join(
-        r.getMessage() for r in caplog.records if r.name == "legacy_stt.compat.proxy"
+        r.getMessage() for r in caplog.records if r.name == "legacy_stt.proxy.app"
     )
     assert "hush-hush" not in proxy_text
     assert lines[2].startswith("GET /healthz 200 ")
@@ -600,6 +606,20 @@ def test_bad_options_are_configuration_errors() -> None:
 
 def test_serve_defaults_agree_with_the_library() -> None:
     assert (serve_command.DEFAULT_HOST, serve_command.DEFAULT_PORT) == (DEFAULT_HOST, DEFAULT_PORT)
+    limits = ServerLimits()
+    assert (
+        limits.max_connections,
+        limits.header_timeout,
+        limits.body_timeout,
+        limits.keep_alive_timeout,
+        limits.shutdown_grace,
+    ) == (
+        serve_command.DEFAULT_MAX_CONNECTIONS,
+        serve_command.DEFAULT_HEADER_TIMEOUT,
+        serve_command.DEFAULT_BODY_TIMEOUT,
+        serve_command.DEFAULT_KEEP_ALIVE_TIMEOUT,
+        serve_command.DEFAULT_SHUTDOWN_GRACE,
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ import requests
 from _support import FAST_POLLS, SECRET_KEY
 
 from legacy_stt import ConfigurationError
-from legacy_stt.compat.proxy import CompatibilityProxy
+from legacy_stt.proxy import CompatibilityProxy
 from legacy_stt.testing import Emulator
 
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
@@ -325,7 +325,8 @@ def test_a_huge_legacy_body_without_a_key_is_refused_before_it_is_read(
         answer, body = read_answer(connection)  # times out (fails) if the proxy waits for more
     assert time.monotonic() - started < 3
     assert answer.startswith("HTTP/1.1 401 "), answer
-    assert "Connection: close" in answer and "WWW-Authenticate: Bearer" in answer
+    # header names are case-insensitive
+    assert "connection: close" in answer.lower() and "www-authenticate: bearer" in answer.lower()
     message = json.loads(body)
     assert message["statusCode"] == 401 and "Authorization" in message["message"]
     assert stt_emulator.requests == []
@@ -411,7 +412,7 @@ def test_a_line_break_in_a_generation_id_forges_no_log_line(
         hostile.close()
     assert len(stt_emulator.creates) == 1  # the hostile id did reach the proxy
     assert "\n" not in response.headers.get("X-Generation-Id", "")
-    records = [r for r in caplog.records if r.name == "legacy_stt.compat.proxy"]
+    records = [r for r in caplog.records if r.name == "legacy_stt.proxy.app"]
     access = [r.getMessage() for r in records if r.getMessage().startswith("POST /v1/stt ")]
     assert len(access) == 1, [r.getMessage() for r in records]
     for record in records:
@@ -532,18 +533,25 @@ def test_the_deprecation_link_can_point_at_the_operators_guide(stt_emulator: Emu
 
 
 def test_refusals_are_logged_with_what_was_refused(
-    keyed_proxy: CompatibilityProxy, caplog: pytest.LogCaptureFixture
+    keyed_proxy: CompatibilityProxy, stt_emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    call(keyed_proxy, "POST", "/v1/stt", b"{}", {"Origin": "http://evil.example\x7f"})
+    call(keyed_proxy, "POST", "/v1/stt", b"{}", {"Origin": "http://evil.example\x80"})
     call(keyed_proxy, "GET", "/healthz", headers={"Host": "evil.example"})
+    # A control character is not valid in a header: the server refuses the request itself
+    status, _headers, body = call(
+        keyed_proxy, "POST", "/v1/stt", b"{}", {"Origin": "http://evil.example\x7f"}
+    )
     keyed_proxy.stop()  # returns once every request in flight has its log line
+    assert status == 400 and json.loads(body)["statusCode"] == 400
+    assert stt_emulator.requests == []
     lines = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "legacy_stt.compat.proxy" and r.levelno == logging.INFO
+        if r.name.startswith("legacy_stt.proxy") and r.levelno == logging.INFO
     ]
     assert any(
-        line.startswith("POST /v1/stt 403 ") and "http://evil.example\\x7f" in line
+        line.startswith("POST /v1/stt 403 ") and "http://evil.example\\x80" in line
         for line in lines
     ), lines
     assert any(line.startswith("GET /healthz 421 ") and "evil.example" in line for line in lines)
+    assert any("400" in line and "not valid HTTP" in line for line in lines), lines

@@ -17,10 +17,15 @@ from ._common import EMULATOR_KEY, EXIT_OK, PROG, UsageError, for_the_command_li
 
 __all__ = ["add_serve_parser", "parse_size", "run_serve"]
 
-# legacy_stt.compat.proxy's defaults, written out: importing the proxy here would load requests for
-# every command (`legacy-stt check` must start fast). A test checks they agree.
+# legacy_stt.proxy's defaults, written out: importing the proxy here would load uvicorn and
+# aiohttp for every command (`legacy-stt check` must start fast). A test checks they agree.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+DEFAULT_MAX_CONNECTIONS = 2048
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_BODY_TIMEOUT = 60.0
+DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0
+DEFAULT_SHUTDOWN_GRACE = 30.0
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -141,12 +146,63 @@ def add_serve_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="allow a plain http:// upstream that is not on this machine",
     )
+    limits = serve.add_argument_group(
+        "limits", "what each connection may hold; the defaults suit a shared machine"
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_CONNECTIONS,
+        help=f"open connections at once; one more is answered 503 (default {DEFAULT_MAX_CONNECTIONS})",
+    )
+    limits.add_argument(
+        "--header-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=DEFAULT_HEADER_TIMEOUT,
+        help=(
+            "a connection must send a complete request head within this long, or it is "
+            f"answered 408 and closed (default {DEFAULT_HEADER_TIMEOUT:g})"
+        ),
+    )
+    limits.add_argument(
+        "--body-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=DEFAULT_BODY_TIMEOUT,
+        help=f"a request body that sends nothing for this long gets 408 (default {DEFAULT_BODY_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=DEFAULT_KEEP_ALIVE_TIMEOUT,
+        help=f"idle connections between requests are closed after this long (default {DEFAULT_KEEP_ALIVE_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--shutdown-grace",
+        type=float,
+        metavar="SECONDS",
+        default=DEFAULT_SHUTDOWN_GRACE,
+        help=(
+            "on SIGTERM or Ctrl-C, requests in flight get this long to finish; legacy calls "
+            "still waiting then answer 503 with their generation_id "
+            f"(default {DEFAULT_SHUTDOWN_GRACE:g})"
+        ),
+    )
     serve.add_argument(
         "--emulator",
         action="store_true",
         help="use the built-in emulator of the service as the upstream (offline demo, no key needed)",
     )
     serve.set_defaults(handler=run_serve)
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
 
 
 def _fallback_key(name: str | None) -> str | None:
@@ -176,7 +232,23 @@ def _configure_logging(verbose: bool) -> None:
     # created) would double them. -v has configured DEBUG for everything already.
     if not verbose:
         log_to(sys.stderr, logging.WARNING, f"{PROG}: %(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("legacy_stt.compat.proxy").setLevel(logging.INFO)
+        logging.getLogger("legacy_stt.proxy").setLevel(logging.INFO)
+        # uvicorn's own warnings repeat what the proxy's lines say ("Invalid HTTP request")
+        logging.getLogger("uvicorn.error").setLevel(logging.ERROR)
+
+
+def _raise_descriptor_limit(wanted: int) -> None:
+    """Let the process hold ``wanted`` connections (each one a file descriptor, twice: the
+    caller's and the upstream's). Many systems start a process with a soft limit of 1024."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 @contextlib.contextmanager
@@ -199,11 +271,17 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 
 def run_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from ..compat.proxy import CompatibilityProxy
     from ..exceptions import ConfigurationError
+    from ..proxy import CompatibilityProxy
     from .migration_commands import require_target
 
     err = sys.stderr
+    missing = [name for name in ("uvicorn", "httptools", "aiohttp") if not _importable(name)]
+    if missing:
+        raise UsageError(
+            f"legacy-stt serve needs {', '.join(missing)}: install the serve extra "
+            "(pip install 'legacy-stt[serve]')"
+        )
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535; got {args.port}")
     if args.poll_timeout is not None and not args.poll_timeout > 0:
@@ -223,7 +301,19 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
         fallback = EMULATOR_KEY  # the emulator takes any key; this one is not a secret
     if args.migration_guide_url is not None:
         options["migration_guide_url"] = args.migration_guide_url
+    for flag, value in (
+        ("--header-timeout", args.header_timeout),
+        ("--body-timeout", args.body_timeout),
+        ("--keep-alive-timeout", args.keep_alive_timeout),
+    ):
+        if not value > 0:
+            raise UsageError(f"{flag} must be more than 0 seconds; got {value:g}")
+    if not args.shutdown_grace >= 0:
+        raise UsageError(f"--shutdown-grace must be 0 seconds or more; got {args.shutdown_grace:g}")
+    if args.max_connections < 1:
+        raise UsageError(f"--max-connections must be at least 1; got {args.max_connections}")
     _configure_logging(args.verbose)
+    _raise_descriptor_limit(2 * args.max_connections + 256)
     with _upstream(args) as upstream:
         try:
             proxy = CompatibilityProxy(
@@ -236,6 +326,11 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
                 allowed_hosts=args.allowed_host,
                 allowed_origins=args.allowed_origin,
                 allow_insecure_http=args.allow_insecure_http,
+                max_connections=args.max_connections,
+                header_timeout=args.header_timeout,
+                body_timeout=args.body_timeout,
+                keep_alive_timeout=args.keep_alive_timeout,
+                shutdown_grace=args.shutdown_grace,
                 **options,
             )
         except ConfigurationError as error:

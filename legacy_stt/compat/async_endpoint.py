@@ -4,18 +4,28 @@
 surfaces (the httpx ``AsyncClient`` drop-in): the same reading of the body
 (JSON, multipart spooled to disk, form fields), the same key rules, the same
 replies for every error, with the jobs run by an ``AsyncClient``. Reading a
-body touches the disk, so it runs in a worker thread.
+multipart body touches the disk, so it runs in a worker thread; a JSON or
+form body already in memory is read on the loop (a thread hop would cost
+more than the parse).
+
+On asyncio, a create that has started to go out is finished even if the
+call is cancelled meanwhile (a server stopping): its ``generation_id`` is
+reported (``created``) before the cancellation goes on, so the caller can
+be told which job to fetch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import IO, Any
+from collections.abc import Awaitable
+from typing import IO, Any, Callable
 
 import anyio.to_thread
+import sniffio
 
 from ..aio.client import AsyncClient
-from ..aio.transport import new_async_http_client
+from ..aio.transport import environment_proxy, new_async_http_client
 from ..core.calls import DEFAULT_TIMEOUT, concerning
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
@@ -93,6 +103,13 @@ class AsyncLegacyEndpoint:
     def __repr__(self) -> str:
         return f"<AsyncLegacyEndpoint {self.base_url} target={self.target!r}>"
 
+    def http_client(self) -> Any:
+        """The HTTP client every call is sent with: the one given, or the endpoint's own, made
+        for the running event loop at the first use (an aiohttp session on asyncio)."""
+        if self._shared is None:
+            self._shared = new_async_http_client(proxy=environment_proxy(self.base_url))
+        return self._shared
+
     async def aclose(self) -> None:
         if self._shared is not None and self._given_client is None:
             close = getattr(self._shared, "aclose", None) or self._shared.close  # httpx, aiohttp
@@ -107,40 +124,49 @@ class AsyncLegacyEndpoint:
         content_length: int | None = None,
         authorization: str | CallerAuthorization | None = None,
         poll_timeout: float | None = None,
+        created: Callable[[str], None] | None = None,
     ) -> LegacyReply:
-        """Read and run one legacy request, as the legacy endpoint would answer it. Never raises.
+        """Read and run one legacy request, as the legacy endpoint would answer it.
 
-        ``body`` is bytes or a (blocking) stream, read in a worker thread.
+        ``body`` is bytes or a (blocking) stream; a stream, or a multipart
+        body, is read in a worker thread. ``created`` is called with the
+        job's ``generation_id`` as soon as it is known. Never raises, except
+        the cancellation of the call itself.
         """
         caller = CallerAuthorization.of(authorization)
         authorization = None
         notices: list[ParameterNotice] = []
-        try:
-            request = await anyio.to_thread.run_sync(
-                lambda: read_legacy_request(
-                    content_type,
-                    body,
-                    content_length=content_length,
-                    max_body_size=self.max_body_size,
-                )
+
+        def read() -> Any:
+            return read_legacy_request(
+                content_type, body, content_length=content_length, max_body_size=self.max_body_size
             )
+
+        try:
+            multipart = (content_type or "").lower().lstrip().startswith("multipart/")
+            spooled = multipart or not isinstance(body, (bytes, bytearray))
+            if not spooled:
+                request = read()
+            else:
+                request = await anyio.to_thread.run_sync(read)
             try:
                 notices.extend(request.notices)
-                if self._shared is None:
-                    self._shared = new_async_http_client()
                 client = AsyncClient(
                     key_for_call(self._api_key, caller, self._default_api_key),
-                    http_client=self._shared,
+                    http_client=self.http_client(),
                     poll_timeout=poll_timeout if poll_timeout is not None else self.poll_timeout,
                     **self._client_options,
                 )
                 job, found = client.prepare_job(request.payload, request.upload)
                 notices.extend(found)
-                generation_id = await client.create_job(job)
+                generation_id = await _finished_even_if_cancelled(client.create_job(job), created)
                 with concerning(generation_id):
                     result = await client.wait_for_job(generation_id, job)
             finally:
-                await anyio.to_thread.run_sync(request.close)  # deletes spooled uploads
+                if spooled:
+                    await anyio.to_thread.run_sync(request.close)  # deletes spooled uploads
+                else:
+                    request.close()
             return LegacyReply(
                 201, result, {"X-Generation-Id": generation_id}, tuple(notices), generation_id
             )
@@ -150,3 +176,28 @@ class AsyncLegacyEndpoint:
             logger.error("legacy request failed with %s", type(error).__name__)
             logger.debug("details", exc_info=True)
             return reply_for_error(error, tuple(notices))
+
+
+async def _finished_even_if_cancelled(
+    create: Awaitable[str], created: Callable[[str], None] | None
+) -> str:
+    """The ``generation_id`` of ``create``, reported to ``created`` once known.
+
+    On asyncio the create runs in a task of its own, so that cancelling the
+    caller (a server stopping) does not cut it off with the request on the
+    wire: it is awaited to its end, its id reported, and the cancellation
+    raised after. (trio has no outside cancellation of this kind.)
+    """
+    report = created or (lambda generation_id: None)
+    if sniffio.current_async_library() != "asyncio":
+        generation_id = await create
+        report(generation_id)
+        return generation_id
+    task = asyncio.ensure_future(create)
+    try:
+        generation_id = await asyncio.shield(task)
+    except asyncio.CancelledError:
+        report(await task)
+        raise
+    report(generation_id)
+    return generation_id

@@ -1,7 +1,7 @@
 """Answering a legacy ``POST /v1/stt`` request on the two-step API.
 
 The drop-in transport adapter (``legacy_stt.compat.requests_dropin``) and the compatibility
-proxy (``legacy_stt.compat.proxy``) both receive requests exactly as old code sends
+proxy (``legacy_stt.proxy``) both receive requests exactly as old code sends
 them -- a JSON body, a multipart upload, or form fields -- and must answer
 as the legacy endpoint did: ``201`` with the legacy body, or an HTTP error
 with a JSON message. This module does that once for both:
