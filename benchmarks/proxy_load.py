@@ -67,10 +67,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BenchmarkError, machine_info
 
-DEFAULT_REQUESTS = 200
+DEFAULT_LEVELS = (200, 1000)
 DEFAULT_RUNS = 5
 DEFAULT_JOB_DURATION = 0.5
-DEFAULT_BACKLOG = 1024
+DEFAULT_BACKLOG = 2048
 WARMUP_REQUESTS = 20
 REQUEST_TIMEOUT = 120.0
 #: The key the callers send; the emulator takes any bearer key.
@@ -259,46 +259,75 @@ def percentile(values: Sequence[float], rank: float) -> float:
 
 
 def fire(side: str, url: str, count: int, tag: str) -> Round:
-    """``count`` legacy calls at once, one thread and one new connection each."""
-    import requests
+    """``count`` legacy calls at once, one new connection each, from one asyncio loop.
 
-    barrier = threading.Barrier(count + 1)
-    results: list[tuple[bool, float, float, str]] = [(False, 0.0, 0.0, "not run")] * count
+    One loop rather than a thread per call: at 1,000 callers the threads' own CPU would
+    compete with the proxy and the emulator for the machine's cores.
+    """
+    import asyncio
 
-    def call(index: int) -> None:
-        payload = {**PAYLOAD, "url": f"https://example.com/audio/{tag}-{index:04d}.mp3"}
-        body = json.dumps(payload).encode("utf-8")
+    import aiohttp
+
+    async def run() -> Round:
         headers = {"Authorization": f"Bearer {BENCH_KEY}", "Content-Type": "application/json"}
-        barrier.wait()
-        started = time.perf_counter()
-        try:
-            answer = requests.post(url, data=body, headers=headers, timeout=REQUEST_TIMEOUT)
-            transcript = answer.json()["results"]["channels"][0]["alternatives"][0]["transcript"]
-            ok = answer.status_code == 201 and bool(transcript)
-            kind = "" if ok else f"HTTP {answer.status_code}"
-        except Exception as error:  # noqa: BLE001 - any failure is a failure to count
-            ok, kind = False, type(error).__name__
-        ended = time.perf_counter()
-        results[index] = (ok, ended - started, ended, kind)
+        connector = aiohttp.TCPConnector(limit=0, force_close=True)
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
-    threads = [threading.Thread(target=call, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    released = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    kinds: dict[str, int] = {}
-    for ok, _, _, kind in results:
-        if not ok:
-            kinds[kind] = kinds.get(kind, 0) + 1
-    return Round(
-        side=side,
-        latencies=tuple(latency for _, latency, _, _ in results),
-        failures=sum(kinds.values()),
-        failure_kinds=kinds,
-        wall=max(ended for _, _, ended, _ in results) - released,
-    )
+            async def call(index: int) -> tuple[bool, float, float, str]:
+                payload = {**PAYLOAD, "url": f"https://example.com/audio/{tag}-{index:04d}.mp3"}
+                body = json.dumps(payload).encode("utf-8")
+                started = time.perf_counter()
+                try:
+                    async with session.post(url, data=body, headers=headers) as answer:
+                        text = await answer.read()
+                        status = answer.status
+                    parsed = json.loads(text)
+                    alternatives = parsed["results"]["channels"][0]["alternatives"]
+                    ok = status == 201 and bool(alternatives[0]["transcript"])
+                    kind = "" if ok else f"HTTP {status}"
+                except Exception as error:  # noqa: BLE001 - any failure is a failure to count
+                    ok, kind = False, type(error).__name__
+                ended = time.perf_counter()
+                return ok, ended - started, ended, kind
+
+            released = time.perf_counter()
+            results = await asyncio.gather(*(call(i) for i in range(count)))
+        kinds: dict[str, int] = {}
+        for ok, _, _, kind in results:
+            if not ok:
+                kinds[kind] = kinds.get(kind, 0) + 1
+        return Round(
+            side=side,
+            latencies=tuple(latency for _, latency, _, _ in results),
+            failures=sum(kinds.values()),
+            failure_kinds=kinds,
+            wall=max(ended for _, _, ended, _ in results) - released,
+        )
+
+    return asyncio.run(run())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux: /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_memory(pid: int) -> int:
+    """A process's peak resident memory (VmHWM), in bytes."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) * 1024 if found else 0
+
+
+def raise_descriptor_limit(wanted: int) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def polling_floor(job_duration: float) -> float:
@@ -327,34 +356,35 @@ def summarize(rounds: list[Round]) -> dict[str, Any]:
     }
 
 
-def build_report(
-    arguments: argparse.Namespace,
-    machine: dict[str, Any],
-    runs: list[dict[str, Round]],
-    proxy_command: list[str],
-    access_lines: int,
-) -> dict[str, Any]:
-    baseline = summarize([run["baseline"] for run in runs])
-    proxy = summarize([run["proxy"] for run in runs])
+def level_report(requests: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    baseline = summarize([run["baseline"]["round"] for run in runs])
+    proxy = summarize([run["proxy"]["round"] for run in runs])
+    per_call = {
+        side: {
+            who: statistics.median(run[side][who] for run in runs) / requests * 1000
+            for who in ("proxy_cpu_s", "emulator_cpu_s")
+        }
+        for side in ("baseline", "proxy")
+    }
     return {
-        "machine": machine,
-        "parameters": {
-            "requests": arguments.requests,
-            "runs": arguments.runs,
-            "job_duration_s": arguments.job_duration,
-            "emulator_backlog": arguments.emulator_backlog,
-            "proxy_command": [*proxy_command, "serve", "--port", "0", "--upstream", "<emulator>"],
-            "polling_floor_s": polling_floor(arguments.job_duration),
-        },
-        "runs": [{side: r.as_dict() for side, r in run.items()} for run in runs],
+        "requests": requests,
+        "runs": [
+            {
+                side: {
+                    **run[side]["round"].as_dict(),
+                    **{k: v for k, v in run[side].items() if k != "round"},
+                }
+                for side in ("baseline", "proxy")
+            }
+            for run in runs
+        ],
         "baseline": baseline,
         "proxy": proxy,
-        "added_latency_median_s": proxy["median_s"] - baseline["median_s"],
-        "added_latency_p95_s": proxy["p95_s"] - baseline["p95_s"],
         "ratio_median": proxy["median_s"] / baseline["median_s"],
         "ratio_p95": proxy["p95_s"] / baseline["p95_s"],
         "ratio_throughput": proxy["throughput_rps"] / baseline["throughput_rps"],
-        "proxy_access_lines": access_lines,
+        "proxy_cpu_ms_per_call": per_call["proxy"]["proxy_cpu_s"],
+        "emulator_cpu_ms_per_call": {side: per_call[side]["emulator_cpu_s"] for side in per_call},
         "ok": baseline["failures"] == 0 and proxy["failures"] == 0,
     }
 
@@ -367,55 +397,59 @@ def print_report(report: dict[str, Any]) -> None:
         "\nlegacy-stt serve: concurrent legacy POST /v1/stt calls, proxy vs the legacy endpoint\n\n"
     )
     out(
-        f"machine:  {machine['cpu']}, {machine['logical_cpus']} logical CPUs ({machine['usable_cpus']} usable), load {machine['load_average']}\n"
+        f"machine:  {machine['cpu']}, {machine['logical_cpus']} logical CPUs "
+        f"({machine['usable_cpus']} usable), load {machine['load_average']}\n"
     )
     out(f"          {machine['os']}, {machine['python']}, {machine['date']}\n")
     out(
-        f"load:     {params['requests']} concurrent calls per round (one thread and connection each), "
-        f"{params['runs']} runs, sides alternating, after a warm-up\n"
+        f"load:     {', '.join(map(str, params['levels']))} concurrent calls per round (one "
+        f"connection each, one asyncio loop), {params['runs']} runs per level, sides alternating\n"
     )
-    out(
-        f"service:  emulator in its own process, job duration {params['job_duration_s']:g} s, "
-        f"listen backlog {params['emulator_backlog']}\n"
-    )
+    out(f"service:  emulator in its own process, job duration {params['job_duration_s']:g} s\n")
     out(
         "baseline: the emulator's own POST /v1/stt (holds the connection for the job, answers 201)\n"
     )
     out(
-        f"proxy:    {' '.join(params['proxy_command'])} (create + polls; default poll policy: "
-        f"the job is first seen done at {params['polling_floor_s']:.3f} s)\n\n"
+        f"proxy:    {' '.join(params['proxy_command'])} (create + polls; the default poll policy "
+        f"first sees the job done at {params['polling_floor_s']:.3f} s)\n"
     )
-    header = (
-        f"{'run':<5}{'side':<10}{'failures':>9}{'wall s':>9}{'req/s':>9}"
-        f"{'median s':>10}{'p95 s':>9}{'max s':>9}\n"
-    )
-    out(header)
-    out("-" * (len(header) - 1) + "\n")
-    for number, run in enumerate(report["runs"], 1):
-        for side in ("baseline", "proxy"):
-            r = run[side]
-            out(
-                f"{number:<5}{side:<10}{r['failures']:>9}{r['wall_s']:>9.3f}{r['throughput_rps']:>9.1f}"
-                f"{r['median_s']:>10.3f}{r['p95_s']:>9.3f}{r['max_s']:>9.3f}\n"
-            )
-    out("\nmedians over the runs:\n")
-    for side in ("baseline", "proxy"):
-        s = report[side]
-        out(
-            f"  {side:<9} failures {s['failures']:>3}   throughput {s['throughput_rps']:7.1f} req/s   "
-            f"latency median {s['median_s']:.3f} s   p95 {s['p95_s']:.3f} s\n"
+    for level in report["levels"]:
+        out(f"\n{level['requests']} concurrent calls\n")
+        header = (
+            f"{'run':<5}{'side':<10}{'failures':>9}{'wall s':>9}{'req/s':>9}"
+            f"{'median s':>10}{'p95 s':>9}{'proxy ms/call':>15}{'emulator ms/call':>18}\n"
         )
-    out(
-        f"  proxy / baseline: latency x{report['ratio_median']:.2f} (median), x{report['ratio_p95']:.2f} (p95); "
-        f"throughput x{report['ratio_throughput']:.2f}\n"
-    )
-    out(
-        f"  added latency: {report['added_latency_median_s'] * 1000:.0f} ms (median), "
-        f"{report['added_latency_p95_s'] * 1000:.0f} ms (p95); the poll schedule alone accounts for "
-        f"{(params['polling_floor_s'] - params['job_duration_s']) * 1000:.0f} ms\n"
-    )
-    out(f"  proxy log lines counted: {report['proxy_access_lines']}\n")
-    out(f"  no failures: {'yes' if report['ok'] else 'NO'}\n")
+        out(header)
+        out("-" * (len(header) - 1) + "\n")
+        for number, run in enumerate(level["runs"], 1):
+            for side in ("baseline", "proxy"):
+                r = run[side]
+                proxy_cpu = (
+                    f"{r['proxy_cpu_s'] / r['requests'] * 1000:.2f}" if side == "proxy" else "-"
+                )
+                out(
+                    f"{number:<5}{side:<10}{r['failures']:>9}{r['wall_s']:>9.3f}"
+                    f"{r['throughput_rps']:>9.1f}{r['median_s']:>10.3f}{r['p95_s']:>9.3f}"
+                    f"{proxy_cpu:>15}{r['emulator_cpu_s'] / r['requests'] * 1000:>18.2f}\n"
+                )
+        b, x = level["baseline"], level["proxy"]
+        out(
+            f"  medians: baseline {b['throughput_rps']:.1f} req/s, median {b['median_s']:.3f} s, "
+            f"p95 {b['p95_s']:.3f} s; proxy {x['throughput_rps']:.1f} req/s, median "
+            f"{x['median_s']:.3f} s, p95 {x['p95_s']:.3f} s\n"
+        )
+        out(
+            f"  proxy / baseline: throughput x{level['ratio_throughput']:.2f}, latency "
+            f"x{level['ratio_median']:.2f} (median), x{level['ratio_p95']:.2f} (p95)\n"
+        )
+        out(
+            f"  CPU per call: proxy {level['proxy_cpu_ms_per_call']:.2f} ms; emulator "
+            f"{level['emulator_cpu_ms_per_call']['baseline']:.2f} ms (baseline), "
+            f"{level['emulator_cpu_ms_per_call']['proxy']:.2f} ms (behind the proxy)\n"
+        )
+        out(f"  failures: baseline {b['failures']}, proxy {x['failures']}\n")
+    out(f"\nproxy peak memory (VmHWM): {report['proxy_peak_rss'] / 2**20:.0f} MiB\n")
+    out(f"proxy log lines counted: {report['proxy_access_lines']}\n")
 
 
 # ---------------------------------------------------------------------------
@@ -423,7 +457,7 @@ def print_report(report: dict[str, Any]) -> None:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
+    parser.add_argument("--requests", type=int, nargs="+", default=list(DEFAULT_LEVELS))
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
     parser.add_argument("--job-duration", type=float, default=DEFAULT_JOB_DURATION)
     parser.add_argument("--emulator-backlog", type=int, default=DEFAULT_BACKLOG)
@@ -433,14 +467,30 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def timed_round(
+    side: str, url: str, count: int, tag: str, proxy: Process, emulator: Process
+) -> dict[str, Any]:
+    proxy_before, emulator_before = cpu_seconds(proxy.popen.pid), cpu_seconds(emulator.popen.pid)
+    result = fire(side, url, count, tag)
+    time.sleep(0.3)  # closing connections is part of a round's cost
+    return {
+        "round": result,
+        "proxy_cpu_s": cpu_seconds(proxy.popen.pid) - proxy_before,
+        "emulator_cpu_s": cpu_seconds(emulator.popen.pid) - emulator_before,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.serve_emulator:
+        raise_descriptor_limit(8192)
         return serve_emulator(arguments.job_duration, arguments.emulator_backlog)
+    raise_descriptor_limit(8192)
     machine = machine_info()  # load average before the benchmark loads the machine
     proxy_command = find_legacy_stt(arguments.legacy_stt)
     emulator, upstream = start_emulator(arguments.job_duration, arguments.emulator_backlog)
     proxy: Process | None = None
+    levels: list[dict[str, Any]] = []
     try:
         proxy, proxy_url = start_proxy(proxy_command, upstream)
         print(f"emulator {upstream}, proxy {proxy_url}", file=sys.stderr)
@@ -450,22 +500,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             if warm.failures:
                 raise BenchmarkError(f"warm-up on the {side} failed: {warm.failure_kinds}")
         proxy.drain()
-        runs: list[dict[str, Round]] = []
-        access_lines = 0
-        for number in range(arguments.runs):
-            order = ["baseline", "proxy"] if number % 2 == 0 else ["proxy", "baseline"]
-            run: dict[str, Round] = {}
-            for side in order:
-                run[side] = fire(side, targets[side], arguments.requests, f"run{number}-{side}")
-                time.sleep(0.5)  # let connections close before the next round
-                print(
-                    f"run {number + 1}/{arguments.runs} {side}: {run[side].failures} failures, "
-                    f"median {run[side].median:.3f} s",
-                    file=sys.stderr,
-                )
-            runs.append(run)
+        for requests in arguments.requests:
+            runs: list[dict[str, Any]] = []
+            for number in range(arguments.runs):
+                order = ["baseline", "proxy"] if number % 2 == 0 else ["proxy", "baseline"]
+                run: dict[str, Any] = {}
+                for side in order:
+                    tag = f"{requests}-run{number}-{side}"
+                    run[side] = timed_round(side, targets[side], requests, tag, proxy, emulator)
+                    done = run[side]["round"]
+                    print(
+                        f"{requests} calls, run {number + 1}/{arguments.runs} {side}: "
+                        f"{done.failures} failures, median {done.median:.3f} s",
+                        file=sys.stderr,
+                    )
+                runs.append(run)
+            levels.append(level_report(requests, runs))
         time.sleep(0.2)
         access_lines = sum(1 for line in proxy.drain() if " POST /v1/stt " in line)
+        peak = peak_memory(proxy.popen.pid)
     except BenchmarkError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -473,9 +526,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if proxy is not None:
             proxy.stop()
         emulator.stop()
-    report = build_report(arguments, machine, runs, proxy_command, access_lines)
+    report = {
+        "machine": machine,
+        "parameters": {
+            "levels": arguments.requests,
+            "runs": arguments.runs,
+            "job_duration_s": arguments.job_duration,
+            "proxy_command": [*proxy_command, "serve", "--port", "0", "--upstream", "<emulator>"],
+            "polling_floor_s": polling_floor(arguments.job_duration),
+        },
+        "levels": levels,
+        "proxy_peak_rss": peak,
+        "proxy_access_lines": access_lines,
+        "ok": all(level["ok"] for level in levels),
+    }
     if arguments.json:
-        json.dump(report, sys.stdout, indent=2)
+        json.dump(report, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     else:
         print_report(report)

@@ -229,7 +229,8 @@ class ClientCore:
             registry=self.registry,
             strict=self.strict,
         )
-        self._check_create_body(plan.adapter, plan.model, plan.body)
+        if not plan.body_valid:
+            self._check_create_body(plan.adapter, plan.model, plan.body)
         if audio is not None:
             upload: Upload | None = upload_from(audio)
         elif plan.report.embedded_audio is not None:

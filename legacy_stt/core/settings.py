@@ -6,6 +6,7 @@ the async shell (``aio``, on httpx) take these values alike.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,8 +90,12 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=64)
 def normalize_base_url(url: str) -> str:
-    """``url`` without a trailing slash, after checking it is an unambiguous http(s) URL."""
+    """``url`` without a trailing slash, after checking it is an unambiguous http(s) URL.
+
+    Remembered: a server makes a client per call, each for the same few base URLs.
+    """
     text = url.strip()
     if any(char in text for char in "\\ \t\r\n") or any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise ConfigurationError(

@@ -30,6 +30,8 @@ class RequestPlan:
     model: str
     body: dict[str, Any]
     notices: list[ParameterNotice] = field(default_factory=list)
+    #: The target's create schema accepted ``body`` as planned (no need to check it again).
+    body_valid: bool = False
 
     @property
     def upload_field(self) -> str:
@@ -62,23 +64,24 @@ def _adapter_for(model: str, target_model: str | None, registry: Any) -> tuple[M
 
 def _values_sent_as_given_problems(
     adapter: ModelAdapter, model: str, body: Mapping[str, Any], report: PayloadReport
-) -> list[Problem]:
+) -> list[Problem] | None:
     """Problems with payload values that the create body carries as they were given.
 
     The legacy schema checks a payload in its own vocabulary. A member the
     target takes under the same name — one of the target's own parameters,
     or a name both vocabularies share with different types — reaches the
     body unchanged and only the target's create schema can judge it. Its
-    errors belong to the caller's member, not to the model adapter.
+    errors belong to the caller's member, not to the model adapter. None: the
+    body is valid.
     """
     if not adapter.create_schema:
-        return []
+        return None
     from .schema import validator_for
     from .validation import problem_from_error
 
     validator = validator_for(adapter.create_schema)
     if validator.is_valid(body):
-        return []
+        return None
     problems = []
     for error in validator.iter_errors(body):
         key = error.absolute_path[0] if error.absolute_path else None
@@ -136,7 +139,12 @@ def plan_request(
     if problems:
         raise PayloadError(problems)
     plan = RequestPlan(
-        report, adapter, translation.model, translation.body, report.notices + translation.notices
+        report,
+        adapter,
+        translation.model,
+        translation.body,
+        report.notices + translation.notices,
+        body_valid=problems is None,
     )
     if strict and plan.lossy_problems():
         raise PayloadError(plan.lossy_problems())

@@ -523,11 +523,13 @@ class _Exchange:
         except _Gone:
             self.record.note = "caller disconnected"
         except asyncio.CancelledError:
-            # The server is stopping and did not wait for this request any longer.
-            if not self.started:
-                self.record.note = "stopped"
-                await self._stopping_answer()
-            raise
+            # The server is stopping and waits for this request no longer. Once it is answered
+            # (503, with the job's id if there is one) the request is over: the cancellation
+            # has done its work, and raising it on would make the server log an error.
+            if self.started:
+                raise
+            self.record.note = "stopped"
+            await self._stopping_answer()
         except Exception as error:  # a bug of ours: answer 500, keep the details in the log
             logger.error(
                 "%s %s failed with %s",

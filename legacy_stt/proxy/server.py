@@ -166,17 +166,32 @@ def _protocol_class(limits: ServerLimits) -> type:
             self._in_head = False
             self._head_bytes = 0
             self._disarm_head_deadline()
+            if self.parser.get_http_version() not in ("1.0", "1.1"):
+                # llhttp reads "HTTP/2.0" (or 1.7) in a request line like any other version;
+                # this server speaks HTTP/1.x only, and says so rather than answer in 1.1
+                self._answer_and_close(
+                    505, "HTTP Version Not Supported", "this server speaks HTTP/1.0 and HTTP/1.1"
+                )
+                return
             super().on_headers_complete()
 
+        def on_body(self, body: bytes) -> None:
+            if self.cycle is not None:
+                super().on_body(body)
+
         def on_message_complete(self) -> None:
-            super().on_message_complete()
+            if self.cycle is not None:
+                super().on_message_complete()
             self._in_head = True  # what follows on this connection is the next request's head
 
         def data_received(self, data: bytes) -> None:
             if self._lingering:
                 return  # the rest of a refused request: dropped
+            in_head = self._in_head
             super().data_received(data)
-            if self._in_head and not self.transport.is_closing():
+            # Counted only for chunks read wholly in a head: one that ends a body may carry the
+            # start of the next head, which its following chunks then count.
+            if in_head and self._in_head and not self.transport.is_closing():
                 self._head_bytes += len(data)
                 if self._head_bytes > MAX_HEAD_SIZE:
                     self._answer_and_close(
@@ -195,6 +210,11 @@ def _protocol_class(limits: ServerLimits) -> type:
             # no request reached the application: this is the connection's one log line
             logger.info("- - %d (%s) from %s", status, message, _peer(self.client))
             self._disarm_head_deadline()
+            cycle = self.cycle
+            if cycle is not None and not cycle.response_complete:
+                # a request the application is answering: its answer is this one now
+                cycle.disconnected = True
+                cycle.message_event.set()
             self.transport.write(_raw_answer(status, reason, message))
             self._linger()
 
