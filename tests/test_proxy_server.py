@@ -597,3 +597,191 @@ def test_the_app_mounted_in_a_starlette_application(stt_emulator: Emulator) -> N
     assert legacy.status_code == 201 and transcript(legacy.json())
     assert health.json()["status"] == "ok" and own.text == "the operator's own app"
     assert next(r.path for r in stt_emulator.requests) == "/v1/stt/create"
+
+
+# -- what a hostile review found (each once a way around a promise) ------------------------
+
+
+def test_bare_line_breaks_on_a_reused_connection_do_not_outlive_the_head_deadline(
+    stt_emulator: Emulator,
+) -> None:
+    # A CRLF between requests starts no request, but it did stop uvicorn's idle timer.
+    with CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, header_timeout=1, keep_alive_timeout=30
+    ) as proxy:
+        host, port = address(proxy)
+        with socket.create_connection((host, port), timeout=10) as connection:
+            connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            first = connection.recv(65536)
+            started = time.monotonic()
+            connection.settimeout(0.3)
+            closed = False
+            while time.monotonic() - started < 6 and not closed:
+                try:
+                    connection.sendall(b"\r\n")
+                    closed = connection.recv(65536) == b""
+                except socket.timeout:
+                    continue
+                except OSError:
+                    closed = True
+            took = time.monotonic() - started
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert closed and took < 3, took
+
+
+def test_stalled_uploads_do_not_hold_up_the_others(stt_emulator: Emulator) -> None:
+    # Each multipart upload is read in a thread of its own; anyio's shared pool has 40.
+    with CompatibilityProxy(port=0, upstream=stt_emulator.url, poll_policy=FAST_POLLS) as proxy:
+        host, port = address(proxy)
+        stalled = []
+        for _ in range(45):
+            connection = socket.create_connection((host, port), timeout=10)
+            connection.sendall(
+                f"POST /v1/stt HTTP/1.1\r\nHost: {host}:{port}\r\n{AUTH_LINE}"
+                "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                "Content-Length: 100000\r\n\r\n--xyz\r\n".encode()
+            )
+            stalled.append(connection)
+        try:
+            time.sleep(0.5)
+            started = time.monotonic()
+            with AUDIO.open("rb") as audio:
+                answer = requests.post(
+                    proxy.url + "/v1/stt",
+                    data={"model": "#g1_whisper-base"},
+                    files={"audio": ("beeps.wav", audio, "audio/wav")},
+                    headers=AUTH,
+                    timeout=30,
+                )
+            took = time.monotonic() - started
+        finally:
+            for connection in stalled:
+                connection.close()
+    assert answer.status_code == 201, answer.text
+    assert took < 5, took
+
+
+@pytest.mark.parametrize("path", ["/v1/stt/..%3Fx=1", "/v1/stt/%2e%2e%23x", "/v1/stt/a%5C..%5C"])
+def test_escaped_separators_are_not_forwarded(stt_emulator: Emulator, path: str) -> None:
+    stt_emulator.api_key = SECRET_KEY
+    with CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, fallback_api_key=SECRET_KEY
+    ) as proxy:
+        host, port = address(proxy)
+        with socket.create_connection((host, port), timeout=10) as connection:
+            connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            answer = connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 404 ")
+    assert stt_emulator.requests == []
+
+
+def test_an_escaped_slash_is_forwarded_as_written_and_without_the_key(
+    stt_emulator: Emulator,
+) -> None:
+    seen: list[bytes] = []
+
+    class Upstream(threading.Thread):
+        def __init__(self) -> None:
+            super().__init__(daemon=True)
+            self.listener = socket.create_server(("127.0.0.1", 0))
+
+        def run(self) -> None:
+            connection, _ = self.listener.accept()
+            with connection:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += connection.recv(65536)
+                seen.append(data)
+                connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}")
+
+    upstream = Upstream()
+    upstream.start()
+    url = f"http://127.0.0.1:{upstream.listener.getsockname()[1]}"
+    with CompatibilityProxy(port=0, upstream=url, fallback_api_key=SECRET_KEY) as proxy:
+        host, port = address(proxy)
+        with socket.create_connection((host, port), timeout=10) as connection:
+            connection.sendall(
+                f"GET /v1/stt/a%2Fb HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+            )
+            answer = connection.recv(65536)
+    upstream.listener.close()
+    assert answer.startswith(b"HTTP/1.1 404 ")
+    [request] = seen
+    assert request.startswith(b"GET /v1/stt/a%2Fb HTTP/1.1\r\n")
+    assert SECRET_KEY.encode() not in request  # not a poll of one job: no key lent
+
+
+def test_a_request_asking_to_upgrade_is_refused_not_cut_short(
+    smuggling_target: tuple[CompatibilityProxy, Emulator],
+) -> None:
+    proxy, emulator = smuggling_target
+    host, port = address(proxy)
+    seen = len(emulator.requests)
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(
+            f"POST /v1/stt/create HTTP/1.1\r\nHost: {host}:{port}\r\n{AUTH_LINE}"
+            "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n"
+            "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".encode()
+        )
+        answer = read_all(connection)
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"Upgrade" in answer
+    assert len(emulator.requests) == seen
+
+
+def test_a_head_over_64_kib_sent_in_two_pieces_is_431(
+    smuggling_target: tuple[CompatibilityProxy, Emulator],
+) -> None:
+    proxy, _emulator = smuggling_target
+    host, port = address(proxy)
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\n".encode())
+        connection.sendall(b"X-One: " + b"a" * 40000 + b"\r\n")
+        time.sleep(0.2)
+        connection.sendall(b"X-Two: " + b"b" * 40000 + b"\r\n\r\n")
+        answer = read_all(connection)
+    assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+def test_a_page_without_host_over_http_1_0_is_403(
+    smuggling_target: tuple[CompatibilityProxy, Emulator],
+) -> None:
+    proxy, emulator = smuggling_target
+    host, port = address(proxy)
+    seen = len(emulator.requests)
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /v1/stt/create HTTP/1.0\r\nOrigin: http://evil.example\r\n"
+            b"Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}"
+        )
+        answer = read_all(connection)
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert len(emulator.requests) == seen
+
+
+@pytest.mark.parametrize(
+    "upstream_answer",
+    [
+        b"HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nX-A: a\x01b\r\nContent-Length: 2\r\n\r\n{}",
+    ],
+    ids=["status-600", "control-character"],
+)
+def test_an_upstream_answer_that_is_not_http_becomes_502(upstream_answer: bytes) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_once() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(65536)
+            connection.sendall(upstream_answer)
+            time.sleep(0.2)
+
+    threading.Thread(target=answer_once, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with CompatibilityProxy(port=0, upstream=url) as proxy:
+        answer = requests.get(proxy.url + "/v1/stt/some-job", headers=AUTH, timeout=20)
+    listener.close()
+    assert answer.status_code == 502
+    assert answer.json()["statusCode"] == 502 and "not valid HTTP" in answer.json()["message"]

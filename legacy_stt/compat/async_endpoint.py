@@ -30,7 +30,7 @@ from ..core.calls import DEFAULT_TIMEOUT, concerning
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
 from ..core.settings import APIKey
-from ..exceptions import LegacySTTError
+from ..exceptions import ConfigurationError, LegacySTTError
 from ..payloads.planning import Target
 from ..payloads.validation import ParameterNotice
 from .endpoint import (
@@ -71,7 +71,19 @@ class AsyncLegacyEndpoint:
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | int | None = None,
+        upload_threads: int | None = None,
     ) -> None:
+        # Multipart bodies are read in worker threads, each for as long as its upload takes: with
+        # anyio's shared pool (40 threads), 40 slow uploads would stall every other one. A server
+        # gives a pool of its own, as large as the connections it holds.
+        if upload_threads is not None and (
+            not isinstance(upload_threads, int)
+            or isinstance(upload_threads, bool)
+            or upload_threads < 1
+        ):
+            raise ConfigurationError(f"upload_threads must be at least 1; got {upload_threads!r}")
+        self._upload_threads = upload_threads
+        self._limiter: Any = None
         # One HTTP client for every call: the caller's, or made at the first call (for the
         # running event loop) and closed by aclose().
         self._given_client = http_client
@@ -102,6 +114,13 @@ class AsyncLegacyEndpoint:
 
     def __repr__(self) -> str:
         return f"<AsyncLegacyEndpoint {self.base_url} target={self.target!r}>"
+
+    def _thread_limiter(self) -> Any:
+        if self._upload_threads is None:
+            return None  # anyio's default pool
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self._upload_threads)
+        return self._limiter
 
     def http_client(self) -> Any:
         """The HTTP client every call is sent with: the one given, or the endpoint's own, made
@@ -145,10 +164,11 @@ class AsyncLegacyEndpoint:
         try:
             multipart = (content_type or "").lower().lstrip().startswith("multipart/")
             spooled = multipart or not isinstance(body, (bytes, bytearray))
+            limiter = self._thread_limiter()
             if not spooled:
                 request = read()
             else:
-                request = await anyio.to_thread.run_sync(read)
+                request = await anyio.to_thread.run_sync(read, limiter=limiter)
             try:
                 notices.extend(request.notices)
                 client = AsyncClient(
@@ -164,7 +184,8 @@ class AsyncLegacyEndpoint:
                     result = await client.wait_for_job(generation_id, job)
             finally:
                 if spooled:
-                    await anyio.to_thread.run_sync(request.close)  # deletes spooled uploads
+                    # deletes spooled uploads
+                    await anyio.to_thread.run_sync(request.close, limiter=limiter)
                 else:
                     request.close()
             return LegacyReply(

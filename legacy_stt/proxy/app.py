@@ -39,7 +39,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, Callable, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import anyio.from_thread
 
@@ -109,6 +109,9 @@ DEFAULT_MIGRATION_GUIDE_URL = "https://pypi.org/project/legacy-stt/"
 #: A request body that sends nothing for this long is given up (408): a stalled upload must
 #: not hold its spool file and its place in the connection limit for ever.
 DEFAULT_BODY_TIMEOUT = 60.0
+#: Worker threads that read multipart uploads at once (each holds one for its whole upload):
+#: as many as ``legacy-stt serve`` holds connections by default.
+DEFAULT_UPLOAD_THREADS = 2048
 #: How long the application waits, when the server stops, for cancelled legacy calls to
 #: finish their create and write their 503 (a create is bounded by its own timeouts).
 STOP_WAIT = 30.0
@@ -234,6 +237,7 @@ class ProxyApp:
         fallback_key_all_paths: bool = False,
         migration_guide_url: str = DEFAULT_MIGRATION_GUIDE_URL,
         body_timeout: float = DEFAULT_BODY_TIMEOUT,
+        upload_threads: int = DEFAULT_UPLOAD_THREADS,
         listening_host: str | None = None,
     ) -> None:
         if (
@@ -288,6 +292,7 @@ class ProxyApp:
             allow_insecure_http=allow_insecure_http,
             max_body_size=max_body_size,
             retry=retry,
+            upload_threads=upload_threads,
         )
         self.upstream: str = self.endpoint.base_url
         self.target: Target = self.endpoint.target
@@ -368,7 +373,8 @@ def create_app(**options: Any) -> ProxyApp:
     ``allowed_hosts`` (further ``Host`` values to answer: ``name``,
     ``name:port`` or ``"*"``); ``allowed_origins`` (web origins whose pages
     may call it); ``migration_guide_url`` (the ``rel="deprecation"`` link);
-    ``body_timeout`` (seconds a request body may send nothing before 408).
+    ``body_timeout`` (seconds a request body may send nothing before 408);
+    ``upload_threads`` (multipart uploads read at once, a worker thread each).
     A bad option raises ``ConfigurationError`` here, not at the first request.
     """
     return ProxyApp(**options)
@@ -376,6 +382,20 @@ def create_app(**options: Any) -> ProxyApp:
 
 class _Gone(Exception):
     """The caller closed the connection."""
+
+
+class _BadUpstream(Exception):
+    """The upstream's answer cannot be passed on as HTTP/1.1."""
+
+
+def _valid_header(header: tuple[str, str]) -> bool:
+    """A header that can go out as it came: a token for a name, no control characters."""
+    name, value = header
+    return (
+        bool(name)
+        and all(33 <= ord(c) < 127 and c not in '"(),/:;<=>?@[\\]{}' for c in name)
+        and not any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value)
+    )
 
 
 class _Record:
@@ -416,7 +436,17 @@ class _Exchange:
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
         self.path = path
+        # The path as the caller wrote it (percent-escapes kept), for forwarding: the decoded
+        # one could gain a "?" or a "/" (from %3F, %2F) that the upstream would read otherwise.
+        raw = scope.get("raw_path")
+        raw_text = raw.decode("latin-1") if isinstance(raw, (bytes, bytearray)) else quote(path)
+        if root and raw_text.startswith(root):
+            raw_text = raw_text[len(root) :] or "/"
+        elif root:
+            raw_text = quote(path)
+        self.raw_path = raw_text
         self.query = (scope.get("query_string") or b"").decode("latin-1")
+        self._authority: Any = None
         self.headers: list[tuple[str, str]] = [
             (name.decode("latin-1").lower(), value.decode("latin-1"))
             for name, value in scope.get("headers") or ()
@@ -527,7 +557,10 @@ class _Exchange:
             # (503, with the job's id if there is one) the request is over: the cancellation
             # has done its work, and raising it on would make the server log an error.
             if self.started:
-                raise
+                # mid-answer: leave it unfinished, so the server closes the connection and
+                # the caller cannot take the part it got for the whole
+                self.record.note = "stopped mid-answer"
+                return
             self.record.note = "stopped"
             await self._stopping_answer()
         except Exception as error:  # a bug of ours: answer 500, keep the details in the log
@@ -565,7 +598,13 @@ class _Exchange:
         method, path = self.method, self.path
         health = path in ("/healthz", "/health") and method in ("GET", "HEAD")
         legacy = method == "POST" and is_legacy_path(path)
-        forwarded = not health and not legacy and path.startswith("/v1/") and is_clean_path(path)
+        forwarded = (
+            not health
+            and not legacy
+            and path.startswith("/v1/")
+            and is_clean_path(self.raw_path)
+            and unquote(self.raw_path) == path
+        )
         self.record.route = (
             "health" if health else "legacy" if legacy else "forward" if forwarded else ""
         )
@@ -693,7 +732,9 @@ class _Exchange:
             origin = normalize_origin(origins[0])
             if origin is not None and origin in self.app.allowed_origins:
                 return True
-            own = normalize_origin("http://" + authority_text(*self._authority))
+            own = None
+            if self._authority is not None:
+                own = normalize_origin("http://" + authority_text(*self._authority))
             if origin is not None and origin == own:
                 return True
             reason = f"the Origin {header_text(origins[0], 100)}"
@@ -831,9 +872,13 @@ class _Exchange:
 
     async def _forward(self) -> None:
         import aiohttp
+        from yarl import URL
 
         app = self.app
-        url = app.upstream + self.path + (f"?{self.query}" if self.query else "")
+        # sent as written: yarl would otherwise decode, re-encode and normalise it
+        url = URL(
+            app.upstream + self.raw_path + (f"?{self.query}" if self.query else ""), encoded=True
+        )
         data: Any = None
         rejected: list[BaseException] = []
         if self.has_body():
@@ -870,19 +915,23 @@ class _Exchange:
                 logger.info("the upstream's answer broke off (%s)", type(error).__name__)
                 self.record.note = "upstream broke off"
                 return
-            if not isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, OSError)):
+            if not isinstance(
+                error, (aiohttp.ClientError, asyncio.TimeoutError, OSError, _BadUpstream)
+            ):
                 raise
             self.record.note = "upstream unreachable"
-            what = (
-                "did not answer in time"
-                if isinstance(error, asyncio.TimeoutError)
-                else "cannot be reached"
-            )
+            if isinstance(error, _BadUpstream):
+                self.record.note = "upstream answer not valid HTTP"
+                what = str(error)
+            elif isinstance(error, asyncio.TimeoutError):
+                what = "did not answer in time"
+            else:
+                what = "cannot be reached"
             await self.send_json(
                 502,
                 error_body(
                     502,
-                    f"the upstream service at {app.display_upstream} {what} "
+                    f"the upstream service at {app.display_upstream}: {what} "
                     f"({type(error).__name__})",
                 ),
             )
@@ -921,6 +970,8 @@ class _Exchange:
                     headers.append((name, value))  # HEAD: the length of what GET would send
                 continue
             headers.append((name, value))
+        if not 100 <= status <= 599 or not all(map(_valid_header, headers)):
+            raise _BadUpstream(f"its answer is not valid HTTP (status {status})")
         if self.close or (not self.body_ended and self.has_body()):
             headers.append(("Connection", "close"))
         await self._start(status, headers)

@@ -117,6 +117,7 @@ def _protocol_class(limits: ServerLimits) -> type:
             self._head_timer: asyncio.TimerHandle | None = None
             self._in_head = True
             self._head_bytes = 0
+            self._head_size = 0
             self._lingering = False
             self._raw = transport
             self.access_log = False  # the application writes one line per request
@@ -160,12 +161,45 @@ def _protocol_class(limits: ServerLimits) -> type:
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self._in_head = True
+            self._head_size = 0
             self._arm_head_deadline()
+
+        def on_url(self, url: bytes) -> None:
+            super().on_url(url)
+            self._head_size += len(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            super().on_header(name, value)
+            self._head_size += len(name) + len(value) + 4
+
+        def on_response_complete(self) -> None:
+            pipelined = bool(self.pipeline)
+            super().on_response_complete()
+            if not pipelined and not self.transport.is_closing():
+                # The next request's head is due from now: uvicorn's idle timer stops at the
+                # first byte (a bare CRLF, which starts no request, is enough), this does not.
+                self._arm_head_deadline()
 
         def on_headers_complete(self) -> None:
             self._in_head = False
             self._head_bytes = 0
             self._disarm_head_deadline()
+            if self._head_size > MAX_HEAD_SIZE:
+                self._answer_and_close(
+                    431,
+                    "Request Header Fields Too Large",
+                    f"the request head is larger than {MAX_HEAD_SIZE // 1024} KiB",
+                )
+                return
+            if self.parser.should_upgrade():
+                # httptools stops reading the request at an Upgrade (h2c, websocket): its body
+                # would be lost. This server switches to no other protocol.
+                self._answer_and_close(
+                    400,
+                    "Bad Request",
+                    "this server does not switch protocols: send the request without Upgrade",
+                )
+                return
             if self.parser.get_http_version() not in ("1.0", "1.1"):
                 # llhttp reads "HTTP/2.0" (or 1.7) in a request line like any other version;
                 # this server speaks HTTP/1.x only, and says so rather than answer in 1.1
@@ -273,11 +307,31 @@ class _Transport:
         return bool(self._protocol._lingering or self._transport.is_closing())
 
 
+class _ExpectedEnds(logging.Filter):
+    """Drops uvicorn's error line for an answer the application left unfinished on purpose.
+
+    The proxy ends a forwarded answer that way when the upstream breaks off
+    or the server stops mid-answer, so that the caller sees the connection
+    close rather than a short body; its own log line says why.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "ASGI callable returned without completing response."
+
+
+def _quiet_uvicorn() -> None:
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _ExpectedEnds) for f in errors.filters):
+        errors.addFilter(_ExpectedEnds())
+
+
 class _Server:
     """One uvicorn server for the application, on a socket bound beforehand."""
 
     def __init__(self, app: ProxyApp, limits: ServerLimits) -> None:
         import uvicorn
+
+        _quiet_uvicorn()
 
         self.config = uvicorn.Config(
             app,
@@ -366,6 +420,7 @@ class CompatibilityProxy:
             ) from None
         self.host = host
         self.port = port
+        app_options.setdefault("upload_threads", self.limits.max_connections)
         self.app = create_app(
             body_timeout=self.limits.body_timeout, listening_host=host, **app_options
         )

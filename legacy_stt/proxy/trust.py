@@ -139,8 +139,16 @@ def is_stt_call(method: str, path: str) -> bool:
 
 
 def is_clean_path(path: str) -> bool:
-    """False for paths with ``.``/``..`` segments, which could step out of ``/v1/`` upstream."""
-    return not any(segment in (".", "..") for segment in unquote(path).split("/"))
+    """False for a path the upstream could read as another one than the proxy's rules judged.
+
+    ``.``/``..`` segments could step out of ``/v1/``; an escaped ``?``, ``#``
+    or backslash (``%3F``, ``%23``, ``%5C``) could become a query, a fragment
+    or a separator once a server or client decodes it.
+    """
+    decoded = unquote(path)
+    if any(char in decoded for char in "?#\\"):
+        return False
+    return not any(segment in (".", "..") for segment in decoded.split("/"))
 
 
 def empty_bearer(header: str) -> bool:
