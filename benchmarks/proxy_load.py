@@ -1,4 +1,4 @@
-"""Load on the compatibility proxy: 200 concurrent legacy calls, against the legacy endpoint itself.
+"""Load on the compatibility proxy: 200 and 1,000 concurrent legacy calls, against the legacy endpoint.
 
 What it measures
 ----------------
@@ -6,11 +6,11 @@ Three processes, so that the load generator, the proxy and the service do not sh
 
 * the emulator of the service (``legacy_stt.testing.Emulator``), each job taking
   ``--job-duration`` seconds (0.5 by default);
-* ``legacy-stt serve`` (the proxy) in front of it;
-* this script, which fires ``--requests`` (200) legacy JSON calls at once -- one thread and one
-  new connection each, released together by a barrier -- and times each one.
+* ``legacy-stt serve`` (the proxy: the ASGI application on uvicorn) in front of it;
+* this script, which fires each level's calls (``--requests 200 1000``) at once -- legacy JSON
+  calls from one asyncio loop (aiohttp), a new connection each -- and times each one.
 
-Every run times two rounds, in alternating order:
+Every run times two rounds per level, in alternating order:
 
 * **baseline**: the calls go straight to the emulator's own deprecated ``POST /v1/stt``, which
   holds the connection for the job's duration and answers ``201`` with the legacy body -- what
@@ -21,28 +21,20 @@ Every run times two rounds, in alternating order:
 
 A call counts as a failure unless it gets ``201`` and a body with a transcript. Reported per
 round: failures, wall time from release to the last answer, throughput (calls / wall time),
-median and p95 latency; then, over the runs, the medians of those, the proxy's added latency
-(proxy - baseline) and the ratios. Part of the added latency is the two-step flow itself: a
-job is seen finished only at the first poll after it finishes; the report prints that floor
-(the poll schedule's first poll at or after the job's duration). One untimed warm-up round on
-each side comes first.
-
-The emulator's listen backlog (128 by default) would time the kernel rather than the proxy:
-with 200 connections arriving at once the kernel drops SYNs and the callers retry after a
-second. It is raised to ``--emulator-backlog`` (1024, like the proxy's). (The emulator, like
-the proxy, answers with ``TCP_NODELAY``, so keep-alive answers do not wait 40 ms for a
-delayed ACK.)
+median and p95 latency, and the CPU time the proxy and the emulator spent over the round
+(``/proc/<pid>/stat``) per call; then, per level, the medians over the runs and the ratios,
+and the proxy's peak memory (VmHWM). One untimed warm-up round on each side comes first.
 
 How to run it
 -------------
-From a checkout, after ``python -m pip install .``::
+From a checkout, after ``python -m pip install ".[serve]"``::
 
-    python benchmarks/proxy_load.py                   # 200 calls, 5 runs
+    python benchmarks/proxy_load.py                   # 200 and 1,000 calls, 5 runs
     python benchmarks/proxy_load.py --requests 50 --runs 2
     python benchmarks/proxy_load.py --json > figures.json
 
-Needs legacy-stt installed (for the emulator and ``legacy-stt serve``) and requests.
-Python 3.9+.
+Needs legacy-stt with the serve extra (the emulator, ``legacy-stt serve``, aiohttp). Linux
+(reads /proc). Python 3.9+.
 """
 
 from __future__ import annotations
