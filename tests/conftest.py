@@ -26,6 +26,9 @@ import legacy_stt
 from legacy_stt import Client, LegacySTTError
 from legacy_stt.testing.fault_matrix import MATRIX_KEY
 
+# pytester runs the plug-in's fixtures in a pytest of their own (tests/test_conventions.py)
+pytest_plugins = ["pytester"]
+
 
 def pytest_report_header(config: Any) -> str:
     # Shows whether the run tests the installed package or a source tree.

@@ -174,7 +174,9 @@ def test_example_runs_as_written(example: Example, docs_emulator: Emulator, scra
     expected_status = 0
     if directive.startswith("exit:"):
         expected_status = int(directive.split(":", 1)[1])
-    body = example.body.replace(SERVICE, docs_emulator.url)
+    # "pytest-as-written": the example is about leaving the service's address in the code
+    as_written = directive == "pytest-as-written"
+    body = example.body if as_written else example.body.replace(SERVICE, docs_emulator.url)
     environment = _environment(docs_emulator, with_key=directive != "with-proxy")
     proxy = None
     try:
@@ -183,7 +185,7 @@ def test_example_runs_as_written(example: Example, docs_emulator: Emulator, scra
             body = body.replace("127.0.0.1:8765", address)
         if example.language == "sh":
             command = ["bash", "-e", "-o", "pipefail", "-c", body]
-        elif directive == "pytest":
+        elif directive in ("pytest", "pytest-as-written"):
             (scratch / "test_example.py").write_text(body)
             command = [
                 sys.executable,

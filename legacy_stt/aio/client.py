@@ -16,6 +16,8 @@ import ssl
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any, Literal, overload
 
+from typing_extensions import deprecated
+
 from .. import deprecations
 from ..adapters.registry import AdapterRegistry
 from ..core.calls import (
@@ -155,6 +157,11 @@ class AsyncClient(ClientCore):
 
     # -- the public calls -------------------------------------------------
 
+    # for type checkers and editors (PEP 702: a literal message); the run-time warning is below
+    @deprecated(
+        "the one-call style is deprecated and legacy-stt 2.0 removes it: submit(payload), then result(generation_id)",
+        category=None,
+    )
     @deprecations.deprecated_one_call("AsyncClient.stt", ONE_CALL_REPLACEMENT)
     async def stt(
         self, payload: Mapping[str, Any], audio: Any = None, *, raw: bool | None = None

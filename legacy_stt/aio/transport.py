@@ -57,6 +57,7 @@ from ..core.settings import (
     MaskedValue,
     is_loopback_url,
     normalize_base_url,
+    user_agent,
 )
 from ..core.steps import (
     MAX_ANSWER_BYTES,
@@ -251,6 +252,15 @@ class _Exchange:
         return Failure(FailureKind.BROKEN, name)
 
 
+def _stack_of(client: Any) -> str:
+    """``httpx/0.28.1``, ``httpx2/2.16.2`` or ``aiohttp/3.14.5``: the package the client is of."""
+    import sys
+
+    package = type(client).__module__.split(".", 1)[0]
+    version = getattr(sys.modules.get(package), "__version__", "")
+    return f"{package}/{version}" if version else package
+
+
 def _causes(error: BaseException) -> list[BaseException]:
     chain: list[BaseException] = []
     cause: BaseException | None = error
@@ -267,6 +277,7 @@ class _HTTPXSender:
 
     def __init__(self, client: httpx.AsyncClient, owned: bool) -> None:
         self.client = client
+        self.stack = _stack_of(client)
         self.owned = owned
 
     async def aclose(self) -> None:
@@ -338,6 +349,7 @@ class _AiohttpSender:
 
     def __init__(self, session: Any, owned: bool) -> None:
         self.session = session
+        self.stack = _stack_of(session)
         self.owned = owned
 
     @classmethod
@@ -558,7 +570,11 @@ class AsyncServiceTransport:
         """Send one request within its bounds; the answer, or how it failed. Never retries."""
         self._check_proxy(request.url)  # before the key is put anywhere
         sender = self._sender_for_this_loop()
-        headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": user_agent(sender.stack),
+        }
         if self._api_key is not None:
             # Masked in every repr: error trackers record the locals of these frames.
             headers["Authorization"] = MaskedValue("Bearer " + self._api_key.reveal())

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TextIO
 
-from ._common import UsageError
+from ._common import EXIT_FAILED, EXIT_OK, UsageError
 from .migration_commands import require_target
 
 __all__ = ["add_check_parser", "run_check"]
@@ -30,7 +30,7 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
             "in them; JavaScript and TypeScript need the js extra)."
         ),
         epilog=(
-            "Exit status: 0 no errors; 1 errors found (or warnings, with --strict); "
+            "Exit status: 0 no errors (or --exit-zero); 1 errors found (or warnings, with --strict); "
             "2 usage error or a path that cannot be read."
         ),
     )
@@ -42,9 +42,16 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
     )
     check.add_argument(
         "--format",
+        "--output-format",  # ruff's and check-jsonschema's name for it
+        dest="format",
         choices=sorted(REPORTERS_BY_NAME),
         default="text",
-        help="output format (default: text)",
+        help="output format (default: text); --output-format is the same option",
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when problems are found (report only; usage errors still exit 2)",
     )
     check.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     check.add_argument(
@@ -152,4 +159,6 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         jobs=args.jobs,
     )
     reporter.finish(result)
-    return result.exit_status(strict=args.strict)
+    status = result.exit_status(strict=args.strict)
+    # --exit-zero reports without failing the build; a path that cannot be read still fails
+    return EXIT_OK if args.exit_zero and status == EXIT_FAILED else status

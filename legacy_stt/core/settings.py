@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import platform
 from typing import Any
 from urllib.parse import urlsplit
 
 from urllib3.util import parse_url
 
+from .._version import __version__
 from ..exceptions import ConfigurationError
 from .protocol import display_url
 
 __all__ = [
+    "user_agent",
     "APIKey",
     "MaskedValue",
     "DEFAULT_BASE_URL",
@@ -88,6 +91,15 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+@functools.lru_cache(maxsize=8)
+def user_agent(stack: str) -> str:
+    """The ``User-Agent`` of every request legacy-stt sends: ``legacy-stt/<version>``, the
+    HTTP stack that carries it (``requests/2.32.3``) and the Python it runs on, so that the
+    service (and a proxy's log) can tell legacy-stt's traffic and its versions apart."""
+    implementation = platform.python_implementation().lower()
+    return f"legacy-stt/{__version__} {stack} {implementation}/{platform.python_version()}"
 
 
 @functools.lru_cache(maxsize=64)

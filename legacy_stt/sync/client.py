@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 import requests
+from typing_extensions import deprecated
 
 from .. import deprecations
 from ..adapters.registry import AdapterRegistry
@@ -185,6 +186,11 @@ class Client(ClientCore):
 
     # -- the public calls -------------------------------------------------
 
+    # for type checkers and editors (PEP 702: a literal message); the run-time warning is below
+    @deprecated(
+        "the one-call style is deprecated and legacy-stt 2.0 removes it: submit(payload), then result(generation_id)",
+        category=None,
+    )
     @deprecations.deprecated_one_call("Client.stt", ONE_CALL_REPLACEMENT)
     def stt(
         self, payload: Mapping[str, Any], audio: Any = None, *, raw: bool | None = None

@@ -37,6 +37,7 @@ from ..core.settings import (
     APIKey,
     is_loopback_url,
     normalize_base_url,
+    user_agent,
 )
 from ..core.steps import (
     MAX_ANSWER_BYTES,
@@ -258,7 +259,11 @@ class ServiceTransport:
 
     def send(self, request: Request) -> Answer | Failure:
         """Send one request within its bounds; the answer, or how it failed. Never retries."""
-        headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": user_agent(f"requests/{requests.__version__}"),
+        }
         stream = None
         data: Any = request.body
         if request.upload is not None:

@@ -135,6 +135,7 @@ class RecordedRequest:
         default_factory=dict
     )  # field -> (filename, type, size)
     status: int | None = None
+    user_agent: str = ""
 
 
 @dataclass
@@ -701,6 +702,7 @@ class _Handler(BaseHTTPRequestHandler):
             route=route,
             content_type=self.headers.get("Content-Type", ""),
             authorized=emulator._check_auth(self.headers.get("Authorization")),
+            user_agent=self.headers.get("User-Agent", ""),
         )
         body = _Body()
         try:

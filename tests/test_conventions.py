@@ -1,0 +1,212 @@
+"""What users of a Python SDK and linter expect of it (issue 19): each convention, checked.
+
+The ``User-Agent`` on the wire, the package's metadata, PEP 702 markers seen
+by a real type checker, the linter's ``--output-format`` and ``--exit-zero``,
+and the ``stt_environment`` fixture with application code left as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import importlib.util
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+
+import pytest
+import requests
+from _support import EXAMPLES, SECRET_KEY
+
+import legacy_stt
+from legacy_stt import AsyncClient, Client
+from legacy_stt.testing import Emulator
+
+PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/audio/support-call.mp3"}
+SCRIPT = shutil.which("legacy-stt", path=os.path.dirname(sys.executable)) or shutil.which(
+    "legacy-stt"
+)
+USER_AGENT = re.compile(
+    r"^legacy-stt/(?P<version>\S+) (?P<stack>[a-z0-9]+)/\S+ (?P<python>[a-z]+)/\d+\.\d+\S*$"
+)
+
+
+# -- User-Agent ----------------------------------------------------------------------
+
+
+def test_every_request_says_it_comes_from_legacy_stt(stt_emulator: Emulator) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Client(SECRET_KEY, base_url=stt_emulator.url) as client:
+            client.stt(PAYLOAD)
+
+        async def run() -> None:
+            async with AsyncClient(SECRET_KEY, base_url=stt_emulator.url) as client:
+                await client.stt(PAYLOAD)
+
+        asyncio.run(run())
+    stacks = set()
+    for request in stt_emulator.requests:
+        found = USER_AGENT.match(request.user_agent)
+        assert found, request.user_agent
+        assert found.group("version") == legacy_stt.__version__
+        stacks.add(found.group("stack"))
+    assert {"requests", "aiohttp"} <= stacks
+    assert len(stt_emulator.requests) >= 4  # a create and a poll from each client
+
+
+# -- metadata --------------------------------------------------------------------------
+
+
+def test_the_package_metadata_has_the_pytest_classifier_and_project_urls() -> None:
+    metadata = importlib.metadata.metadata("legacy-stt")
+    assert "Framework :: Pytest" in metadata.get_all("Classifier")
+    urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL") or [])
+    assert {"Homepage", "Changelog"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+
+
+# -- PEP 702 ---------------------------------------------------------------------------
+
+USER_CODE = """\
+import legacy_stt
+
+body = legacy_stt.stt({"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"})
+client = legacy_stt.Client("key")
+client.stt({"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"})
+fine = client.submit({"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"})
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="needs mypy")
+def test_a_type_checker_flags_each_one_call_entry_point(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "user.py").write_text(USER_CODE)
+    environment = dict(os.environ)
+    package_root = pathlib.Path(legacy_stt.__file__).resolve().parent.parent
+    if package_root.name not in ("site-packages", "dist-packages"):
+        environment["MYPYPATH"] = str(package_root)  # an editable install: the source tree
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "mypy", "--enable-error-code", "deprecated"),
+            *("--ignore-missing-imports", "--cache-dir", str(tmp_path / "cache"), "user.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=environment,
+    )
+    flagged = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("user.py:") and "[deprecated]" in line
+    ]
+    assert [line.split(":")[1] for line in flagged] == ["3", "5"], result.stdout
+    assert all("submit(payload)" in line for line in flagged)
+
+
+def test_the_markers_do_not_warn_twice_at_run_time(stt_emulator: Emulator) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        legacy_stt.stt(PAYLOAD, api_key=SECRET_KEY, base_url=stt_emulator.url)
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert len(deprecations) == 1
+    assert issubclass(deprecations[0].category, legacy_stt.RemovedInLegacySTT2Warning)
+    assert legacy_stt.stt.__deprecated__  # type: ignore[attr-defined]
+
+
+# -- the linter's options ----------------------------------------------------------------
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_output_format_is_format_and_exit_zero_reports_without_failing() -> None:
+    assert SCRIPT
+    invalid = str(EXAMPLES / "invalid")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([SCRIPT, "check", *args], capture_output=True, text=True, timeout=60)
+
+    plain = run("--format", "json", invalid)
+    alias = run("--output-format", "json", invalid)
+    zero = run("--output-format", "json", "--exit-zero", invalid)
+    unreadable = run("--exit-zero", str(EXAMPLES / "no-such-file.json"))
+    assert plain.returncode == alias.returncode == 1
+    assert plain.stdout == alias.stdout and json_has_errors(alias.stdout)
+    assert zero.returncode == 0 and zero.stdout == plain.stdout
+    assert unreadable.returncode == 2  # --exit-zero does not hide a path it cannot read
+
+
+def json_has_errors(text: str) -> bool:
+    import json
+
+    report = json.loads(text)
+    return bool(report["summary"]["errors"]) if "summary" in report else bool(report)
+
+
+# -- the stt_environment fixture ---------------------------------------------------------
+
+
+def application_code(payload: dict[str, object]) -> dict[str, object]:
+    """Legacy code as it was written: the service's address, the key from the environment."""
+    answer = requests.post(
+        "https://api.aimlapi.com/v1/stt",
+        json=payload,
+        headers={"Authorization": f"Bearer {os.environ['AIML_API_KEY']}"},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def test_the_environment_fixture_runs_unchanged_code_on_the_emulator(
+    stt_environment: Emulator,
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        body = application_code(PAYLOAD)
+    assert body["results"]
+    assert os.environ["AIML_API_BASE_URL"] == stt_environment.url
+    [create] = stt_environment.creates
+    assert create.json["url"] == PAYLOAD["url"] and create.authorized
+
+
+@pytest.mark.skipif(importlib.util.find_spec("httpx") is None, reason="needs httpx")
+def test_the_environment_fixture_patches_httpx_too(stt_environment: Emulator) -> None:
+    import httpx
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        answer = httpx.post(
+            "https://api.aimlapi.com/v1/stt",
+            json=PAYLOAD,
+            headers={"Authorization": f"Bearer {os.environ['AIML_API_KEY']}"},
+            timeout=30,
+        )
+    assert answer.status_code == 201 and answer.json()["results"]
+    assert len(stt_environment.creates) == 1
+
+
+def test_the_environment_fixture_undoes_everything(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import requests
+
+        def test_inside(stt_environment):
+            assert os.environ["AIML_API_BASE_URL"] == stt_environment.url
+
+        def test_after():
+            assert "AIML_API_BASE_URL" not in os.environ
+            adapter = requests.Session().get_adapter("https://api.aimlapi.com/v1/stt")
+            assert type(adapter).__module__.startswith("requests.")
+        """
+    )
+    monkeypatch.delenv("AIML_API_BASE_URL", raising=False)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:xdist")
+    result.assert_outcomes(passed=2)
