@@ -210,3 +210,132 @@ def test_the_environment_fixture_undoes_everything(
     monkeypatch.delenv("AIML_API_BASE_URL", raising=False)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:xdist")
     result.assert_outcomes(passed=2)
+
+
+# -- configuration, suppressions, .gitignore ----------------------------------------------
+
+LEGACY_CALLER = """\
+import requests
+
+requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"})
+requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"})  # legacy-stt: ignore[legacy-endpoint]
+requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3", "diarise": True})  # legacy-stt: ignore
+requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3", "diarise": True})  # legacy-stt: ignore[legacy-endpoint]
+"""
+
+JS_CALLER = """\
+await fetch("https://api.aimlapi.com/v1/stt", { method: "POST", body: JSON.stringify({ model: "#g1_nova-2-general", url: "https://example.com/a.mp3" }) }); // legacy-stt: ignore[legacy-endpoint]
+await fetch("https://api.aimlapi.com/v1/stt", { method: "POST", body: JSON.stringify({ model: "#g1_nova-2-general", url: "https://example.com/a.mp3" }) });
+"""
+
+
+def check_in(directory: pathlib.Path, *args: str) -> tuple[int, list[tuple[str, int, str]]]:
+    """``legacy-stt check --format json . ARGS`` run in ``directory``: status, (file, line, code)."""
+    import json
+
+    assert SCRIPT
+    done = subprocess.run(
+        [SCRIPT, "check", "--format", "json", ".", *args],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    found = sorted(
+        (pathlib.Path(f["path"]).as_posix().lstrip("./"), f["line"] or 0, f["code"])
+        for f in report["findings"]
+    )
+    return done.returncode, found
+
+
+def write_project(root: pathlib.Path) -> None:
+    (root / "app.py").write_text(LEGACY_CALLER)
+    payloads = root / "payloads"
+    payloads.mkdir()
+    (payloads / "typo.json").write_text(
+        '{"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3", "diarize": "yes"}'
+    )
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_inline_suppressions_drop_what_they_name(tmp_path: pathlib.Path) -> None:
+    write_project(tmp_path)
+    _status, found = check_in(tmp_path)
+    python = [(line, code) for name, line, code in found if name == "app.py"]
+    # line 3: everything; line 4: only legacy-endpoint dropped; line 5: all dropped; line 6: the
+    # call is silenced, its payload's typo is not
+    assert (3, "legacy-endpoint") in python
+    assert not any(line == 4 for line, _ in python)
+    assert not any(line == 5 for line, _ in python)
+    assert (6, "unknown-parameter") in python and (6, "legacy-endpoint") not in python
+    _status, isolated = check_in(tmp_path, "--isolated")
+    assert any(name == "app.py" and line == 5 for name, line, _ in isolated)
+
+
+@pytest.mark.skipif(
+    SCRIPT is None or importlib.util.find_spec("tree_sitter") is None,
+    reason="needs the js extra",
+)
+def test_inline_suppressions_in_javascript(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "call.mjs").write_text(JS_CALLER)
+    _status, found = check_in(tmp_path)
+    assert [(line, code) for _, line, code in found if code == "legacy-endpoint"] == [
+        (2, "legacy-endpoint")
+    ]
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_the_pyproject_table_selects_ignores_excludes_and_sets_strict(
+    tmp_path: pathlib.Path,
+) -> None:
+    write_project(tmp_path)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "no-input.json").write_text('{"model": "#g1_nova-2-general"}')
+    status, before = check_in(tmp_path)
+    assert status == 1 and any(name.startswith("old/") for name, _, _ in before)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.legacy-stt]\nignore = ["legacy-endpoint"]\nexclude = ["old"]\nstrict = true\n'
+        '\n[tool.legacy-stt.per-file-ignores]\n"payloads/*" = ["schema.*"]\n'
+    )
+    status, after = check_in(tmp_path)
+    codes = {code for _, _, code in after}
+    assert "legacy-endpoint" not in codes
+    assert not any(name.startswith(("old/", "payloads/")) for name, _, _ in after)
+    assert codes == {"unknown-parameter"}  # a warning: strict makes it fail the run
+    assert status == 1
+    # a subdirectory finds the table of the project it is in
+    status_inside, _ = check_in(tmp_path / "payloads")
+    assert status_inside == 0
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_a_wrong_table_is_a_usage_error(tmp_path: pathlib.Path) -> None:
+    assert SCRIPT
+    (tmp_path / "pyproject.toml").write_text('[tool.legacy-stt]\nselcet = ["x"]\n')
+    done = subprocess.run(
+        [SCRIPT, "check", "."], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "selcet" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(
+    SCRIPT is None or shutil.which("git") is None, reason="needs git and the console script"
+)
+def test_files_git_ignores_are_not_walked(tmp_path: pathlib.Path) -> None:
+    write_project(tmp_path)
+    generated = tmp_path / "generated"
+    generated.mkdir()
+    (generated / "bad.json").write_text('{"model": "#g1_nova-2-general"}')
+    (tmp_path / "scratch.json").write_text('{"model": "nope", "url": "https://x.example/a"}')
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("generated/\nscratch.json\n")
+    _status, found = check_in(tmp_path)
+    names = {name for name, _, _ in found}
+    assert not any(name.startswith("generated/") for name in names)
+    assert "scratch.json" not in names and "app.py" in names
+    _status, everything = check_in(tmp_path, "--no-respect-gitignore")
+    names = {name for name, _, _ in everything}
+    assert "scratch.json" in names and any(n.startswith("generated/") for n in names)

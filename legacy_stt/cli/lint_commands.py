@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from typing import TextIO
@@ -47,6 +48,18 @@ def add_check_parser(commands: argparse._SubParsersAction) -> None:
         choices=sorted(REPORTERS_BY_NAME),
         default="text",
         help="output format (default: text); --output-format is the same option",
+    )
+    check.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore [tool.legacy-stt] in pyproject.toml and the suppression comments",
+    )
+    check.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        default=None,
+        help="also walk files git ignores (by default they are left out, as git would)",
     )
     check.add_argument(
         "--exit-zero",
@@ -133,16 +146,27 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..exceptions import ConfigurationError
     from ..lint.checker import MAX_FILE_BYTES, Checker
+    from ..lint.config import FindingPolicy, LintConfig, load_config
     from ..lint.reporters import REPORTERS_BY_NAME
 
-    if args.target is not None:
-        require_target(args.target)
+    try:
+        config = LintConfig() if args.isolated else load_config()
+    except ConfigurationError as error:
+        raise UsageError(str(error)) from None
+    if args.respect_gitignore is not None:
+        config = dataclasses.replace(config, respect_gitignore=args.respect_gitignore)
+    target = args.target if args.target is not None else config.target
+    strict = args.strict or bool(config.strict)
+    if target is not None:
+        require_target(target)
     checker = Checker(
-        target=args.target,
+        target=target,
         uploads=args.uploads,
         only_payloads=args.only_payloads,
         include_vendored=args.include_vendored,
+        policy=FindingPolicy(config, suppressions=not args.isolated),
     )
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be given only once")
@@ -159,6 +183,6 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         jobs=args.jobs,
     )
     reporter.finish(result)
-    status = result.exit_status(strict=args.strict)
+    status = result.exit_status(strict=strict)
     # --exit-zero reports without failing the build; a path that cannot be read still fails
     return EXIT_OK if args.exit_zero and status == EXIT_FAILED else status

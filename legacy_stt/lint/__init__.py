@@ -17,9 +17,13 @@ command does), hand them to the reporter as they are found::
     reporter.start()
     result = Checker().check(["payloads/"], sink=reporter.emit)
     reporter.finish(result)
+
+A project's ``[tool.legacy-stt]`` table and suppression comments apply when
+the checker is given a policy: ``Checker(policy=FindingPolicy(load_config()))``.
 """
 
 from .checker import Checker, lint_payload
+from .config import FindingPolicy, LintConfig, load_config
 from .reporters import REPORTERS_BY_NAME, Reporter
 from .result import ERROR, INFO, WARNING, CheckResult, Finding
 from .rules import RULES, Rule
@@ -27,6 +31,9 @@ from .rules import RULES, Rule
 __all__ = [
     "Checker",
     "lint_payload",
+    "FindingPolicy",
+    "LintConfig",
+    "load_config",
     "CheckResult",
     "Finding",
     "ERROR",

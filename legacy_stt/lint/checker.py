@@ -48,6 +48,7 @@ from .locate import position_of
 from .result import ERROR, INFO, WARNING, CheckResult, Finding, FindingSink
 
 if TYPE_CHECKING:
+    from .config import FindingPolicy
     from .pysource import LegacyCall
 
 __all__ = [
@@ -191,8 +192,11 @@ class Checker:
         only_payloads: bool = False,
         excluded_dirs: Iterable[str] = DEFAULT_EXCLUDED_DIRS,
         include_vendored: bool = False,
+        policy: FindingPolicy | None = None,
     ) -> None:
         self.target = target
+        #: What the project configured: findings kept, paths left out (``lint.config``).
+        self.policy = policy
         self.uploads = uploads
         self.only_payloads = only_payloads
         self.include_vendored = include_vendored
@@ -206,6 +210,10 @@ class Checker:
 
     def __repr__(self) -> str:
         return f"<Checker target={self.target!r} uploads={self.uploads}>"
+
+    @property
+    def _keep(self) -> Callable[[Finding], bool] | None:
+        return self.policy.keeps if self.policy is not None else None
 
     # -- inputs -------------------------------------------------------------
 
@@ -230,7 +238,7 @@ class Checker:
         can be forked safely (Linux, from a program with one thread); the
         result is the same, in the same order, as with one.
         """
-        result = CheckResult(sink=sink)
+        result = CheckResult(sink=sink, keep=self._keep)
         reader = InputReader(
             kinds=SUFFIX_KINDS,
             excluded_dirs=self.excluded_dirs,
@@ -238,6 +246,7 @@ class Checker:
             limit=MAX_FILE_BYTES,
             stdin=stdin,
             files_first=False,  # path order: the order the findings were always sorted in
+            exclude=self.policy.excludes if self.policy is not None else None,
         )
         ordered = _in_order_of_findings(paths)
         if jobs > 1 and _can_fork():
@@ -618,7 +627,7 @@ def _check_block(block: list[Event | FileUnit]) -> _Part:
     assert _worker is not None
     checker, reader = _worker
     batches: list[list[Finding]] = []
-    part = CheckResult(sink=batches.append)
+    part = CheckResult(sink=batches.append, keep=checker._keep)
     checker._check_events(_events_of(reader, block), part)
     part.flush()
     return (

@@ -75,6 +75,8 @@ class CheckResult:
     #: Paths that could not be read (missing, unreadable): the run exits 2.
     unreadable: list[str] = field(default_factory=list)
     sink: FindingSink | None = field(default=None, repr=False, compare=False)
+    #: A finding this is false for is dropped (configuration, suppression comments).
+    keep: Callable[[Finding], bool] | None = field(default=None, repr=False, compare=False)
     _pending: list[Finding] = field(default_factory=list, init=False, repr=False, compare=False)
     _streamed: Counter[str] = field(default_factory=Counter, init=False, repr=False, compare=False)
 
@@ -85,6 +87,8 @@ class CheckResult:
             self.skipped.append((path, reason))
 
     def add(self, finding: Finding) -> None:
+        if self.keep is not None and not self.keep(finding):
+            return
         if self.sink is None:
             self.findings.append(finding)
         else:

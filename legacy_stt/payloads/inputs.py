@@ -305,8 +305,11 @@ class InputReader:
         stdin: Callable[[], bytes] | None = None,
         stdin_name: str = STDIN_NAME,
         files_first: bool = False,
+        exclude: Callable[[str], bool] | None = None,
     ) -> None:
         self.kinds = dict(kinds)
+        #: A walked file or directory this predicate is true for is left out (named ones never).
+        self.exclude = exclude
         self.unread_kinds = frozenset(unread_kinds)
         self.excluded_dirs = frozenset(excluded_dirs)
         self.skip_directories = frozenset(os.path.realpath(p) for p in skip_directories)
@@ -390,8 +393,12 @@ class InputReader:
         events: list[Event] = []  # what the walk's callbacks heard, handed on in walk order
         skip = self.skip_directories
 
+        exclude = self.exclude
+
         def skip_directory(path: str, name: str) -> bool:
             if name in self.excluded_dirs or name.startswith("."):
+                return True
+            if exclude is not None and exclude(path):
                 return True
             return bool(skip) and os.path.realpath(path) in skip
 
@@ -415,6 +422,8 @@ class InputReader:
             if events:
                 yield from events
                 events.clear()
+            if exclude is not None and exclude(path):
+                continue
             yield FileUnit(path, self._kind(path) or "json", False)
         yield from events
 

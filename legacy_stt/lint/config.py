@@ -1,0 +1,300 @@
+"""What a project tells ``legacy-stt check``: ``[tool.legacy-stt]``, inline suppressions, .gitignore.
+
+A team gating CI on the linter configures it where it configures ruff::
+
+    [tool.legacy-stt]
+    select = ["schema.*", "unknown-*"]      # finding codes kept (fnmatch patterns); all by default
+    ignore = ["legacy-call"]                # codes dropped
+    exclude = ["fixtures/old/*"]            # paths not walked (relative to pyproject.toml)
+    strict = true                           # warnings fail the run too
+    target = "nova-3"                       # as --target
+    respect-gitignore = true                # files git ignores are not walked (the default)
+
+    [tool.legacy-stt.per-file-ignores]
+    "examples/invalid/*" = ["*"]            # codes dropped for those paths
+
+A finding is also dropped by a comment on its line: ``# legacy-stt:
+ignore[code, ...]`` in Python, ``// legacy-stt: ignore[code]`` in JavaScript
+and TypeScript (``ignore`` alone drops every code there). JSON has no
+comments: payload files are silenced with ``per-file-ignores``.
+
+``FindingPolicy`` decides, finding by finding, what is kept; the checker
+applies it as it fills its result, so counts and exit status agree with
+what the reporters print.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..exceptions import ConfigurationError
+from .result import Finding
+
+__all__ = [
+    "CONFIG_FILE",
+    "FindingPolicy",
+    "LintConfig",
+    "git_ignored",
+    "load_config",
+]
+
+logger = logging.getLogger(__name__)
+
+CONFIG_FILE = "pyproject.toml"
+_TABLE = "legacy-stt"
+_KEYS = frozenset(
+    {"select", "ignore", "exclude", "per-file-ignores", "strict", "target", "respect-gitignore"}
+)
+#: ``# legacy-stt: ignore`` or ``// legacy-stt: ignore[code, code]`` anywhere on a line.
+_SUPPRESSION = re.compile(r"(?:#|//)\s*legacy-stt:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?")
+#: Lines read per file for suppressions (a finding's line beyond it cannot be suppressed).
+_MAX_LINES = 200_000
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """The ``[tool.legacy-stt]`` table, checked; ``root`` is the directory it applies from."""
+
+    select: tuple[str, ...] = ("*",)
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    strict: bool | None = None
+    target: str | None = None
+    respect_gitignore: bool = True
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], root: Path, source: Path | None) -> LintConfig:
+        where = f"{source or CONFIG_FILE} [tool.{_TABLE}]"
+        unknown = sorted(set(table) - _KEYS)
+        if unknown:
+            raise ConfigurationError(
+                f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})"
+            )
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = table.get(key, ())
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigurationError(f"{where}: {key} must be a list of strings")
+            return tuple(value)
+
+        per_file = table.get("per-file-ignores", {})
+        if not isinstance(per_file, dict) or not all(
+            isinstance(codes, list) and all(isinstance(c, str) for c in codes)
+            for codes in per_file.values()
+        ):
+            raise ConfigurationError(
+                f"{where}: per-file-ignores must map path patterns to lists of codes"
+            )
+        strict = table.get("strict")
+        if strict is not None and not isinstance(strict, bool):
+            raise ConfigurationError(f"{where}: strict must be true or false")
+        target = table.get("target")
+        if target is not None and not isinstance(target, str):
+            raise ConfigurationError(f"{where}: target must be a model id (a string)")
+        respect = table.get("respect-gitignore", True)
+        if not isinstance(respect, bool):
+            raise ConfigurationError(f"{where}: respect-gitignore must be true or false")
+        return cls(
+            select=strings("select") if "select" in table else ("*",),
+            ignore=strings("ignore"),
+            exclude=strings("exclude"),
+            per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in per_file.items()),
+            strict=strict,
+            target=target,
+            respect_gitignore=respect,
+            root=root,
+            source=source,
+        )
+
+
+def load_config(start: str | os.PathLike[str] | None = None) -> LintConfig:
+    """The configuration in the nearest ``pyproject.toml`` with a ``[tool.legacy-stt]`` table,
+    looking from ``start`` (default: the working directory) up; the defaults if there is none.
+
+    Raises ``ConfigurationError`` for a file that cannot be read or a table that is wrong.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / CONFIG_FILE
+        if not candidate.is_file():
+            continue
+        table = _read_table(candidate)
+        if table is not None:
+            return LintConfig.from_table(table, directory, candidate)
+    return LintConfig(root=here)
+
+
+def _read_table(path: Path) -> Mapping[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.9 and 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigurationError(f"cannot read {path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"{path} is not valid TOML: {error}") from None
+    table = document.get("tool", {}).get(_TABLE)
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigurationError(f"{path}: [tool.{_TABLE}] must be a table")
+    return table
+
+
+def _matches(code: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(code, pattern) for pattern in patterns)
+
+
+def _relative(path: str, root: Path) -> str:
+    """``path`` relative to ``root``, with ``/``; as given if it is outside."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _path_matches(relative: str, pattern: str) -> bool:
+    """A path pattern matches the path or one of its parent directories."""
+    pattern = pattern.rstrip("/")
+    parts = relative.split("/")
+    return any(
+        fnmatch.fnmatchcase("/".join(parts[:end]), pattern) for end in range(1, len(parts) + 1)
+    )
+
+
+class FindingPolicy:
+    """Which findings a run keeps, and which paths it does not walk."""
+
+    def __init__(self, config: LintConfig, *, suppressions: bool = True) -> None:
+        self.config = config
+        self.suppressions = suppressions
+        self._ignored_by_git: Callable[[str], bool] | None = None
+
+    def __repr__(self) -> str:
+        return f"<FindingPolicy from {self.config.source or 'the defaults'}>"
+
+    def keeps(self, finding: Finding) -> bool:
+        config = self.config
+        code = finding.code
+        if not _matches(code, config.select) or _matches(code, config.ignore):
+            return False
+        if config.per_file_ignores:
+            relative = _relative(finding.path, config.root)
+            for pattern, codes in config.per_file_ignores:
+                if _path_matches(relative, pattern) and _matches(code, codes):
+                    return False
+        if self.suppressions and finding.line is not None:
+            named = _suppressed_on(finding.path, finding.line)
+            if named is not None and (not named or _matches(code, named)):
+                return False
+        return True
+
+    def excludes(self, path: str) -> bool:
+        """True for a walked file or directory the run leaves out (``exclude``, .gitignore)."""
+        config = self.config
+        if config.exclude and any(
+            _path_matches(_relative(path, config.root), pattern) for pattern in config.exclude
+        ):
+            return True
+        if config.respect_gitignore:
+            if self._ignored_by_git is None:
+                self._ignored_by_git = git_ignored(config.root)
+            return self._ignored_by_git(path)
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def _suppression_lines(path: str) -> dict[int, tuple[str, ...]]:
+    """Line number -> the codes its suppression comment names (empty: every code)."""
+    found: dict[int, tuple[str, ...]] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if number > _MAX_LINES:
+                    break
+                if "legacy-stt:" not in line:
+                    continue
+                match = _SUPPRESSION.search(line)
+                if match:
+                    codes = match.group("codes")
+                    found[number] = tuple(c.strip() for c in (codes or "").split(",") if c.strip())
+    except OSError:
+        pass
+    return found
+
+
+def _suppressed_on(path: str, line: int) -> tuple[str, ...] | None:
+    return _suppression_lines(path).get(line)
+
+
+def git_ignored(root: Path) -> Callable[[str], bool]:
+    """A predicate: is this path one git ignores (in the work tree holding ``root``)?
+
+    Asks git once for every ignored path (``git ls-files --others --ignored
+    --exclude-standard --directory``), so the answer is git's own reading of
+    every ``.gitignore``, ``.git/info/exclude`` and the global excludes file.
+    Outside a work tree, or without git, nothing is ignored.
+    """
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+        listed = subprocess.run(
+            ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
+            cwd=top,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        logger.debug("not in a git work tree (or no git): .gitignore is not read")
+        return lambda path: False
+    files: set[str] = set()
+    directories: set[str] = set()
+    for entry in listed.decode("utf-8", "surrogateescape").split("\0"):
+        if entry.endswith("/"):
+            directories.add(entry.rstrip("/"))
+        elif entry:
+            files.add(entry)
+    if not files and not directories:
+        return lambda path: False
+    # String work, not pathlib: this runs for every file a walk lists.
+    prefix = str(Path(top).resolve()) + os.sep
+
+    def ignored(path: str) -> bool:
+        absolute = os.path.abspath(path)
+        if not absolute.startswith(prefix):
+            return False
+        relative = absolute[len(prefix) :].replace(os.sep, "/")
+        if relative in files or relative in directories:
+            return True
+        if directories:
+            cut = relative.find("/")
+            while cut != -1:
+                if relative[:cut] in directories:
+                    return True
+                cut = relative.find("/", cut + 1)
+        return False
+
+    return ignored
