@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..exceptions import ConfigurationError
+from .languages import SOURCE_LANGUAGES
 from .result import Finding
 
 __all__ = [
@@ -184,22 +185,30 @@ class FindingPolicy:
     def __init__(self, config: LintConfig, *, suppressions: bool = True) -> None:
         self.config = config
         self.suppressions = suppressions
+        self._select_all = "*" in config.select
         self._ignored_by_git: Callable[[str], bool] | None = None
 
     def __repr__(self) -> str:
         return f"<FindingPolicy from {self.config.source or 'the defaults'}>"
 
     def keeps(self, finding: Finding) -> bool:
+        # Runs for every finding of a run: the common cases cost a comparison or two.
         config = self.config
         code = finding.code
-        if not _matches(code, config.select) or _matches(code, config.ignore):
+        if self._select_all is False and not _matches(code, config.select):
+            return False
+        if config.ignore and _matches(code, config.ignore):
             return False
         if config.per_file_ignores:
             relative = _relative(finding.path, config.root)
             for pattern, codes in config.per_file_ignores:
                 if _path_matches(relative, pattern) and _matches(code, codes):
                     return False
-        if self.suppressions and finding.line is not None:
+        if (
+            self.suppressions
+            and finding.line is not None
+            and os.path.splitext(finding.path)[1].lower() in SOURCE_LANGUAGES  # JSON: no comments
+        ):
             named = _suppressed_on(finding.path, finding.line)
             if named is not None and (not named or _matches(code, named)):
                 return False
