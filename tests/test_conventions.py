@@ -339,3 +339,122 @@ def test_files_git_ignores_are_not_walked(tmp_path: pathlib.Path) -> None:
     _status, everything = check_in(tmp_path, "--no-respect-gitignore")
     names = {name for name, _, _ in everything}
     assert "scratch.json" in names and any(n.startswith("generated/") for n in names)
+
+
+# -- what a review of the configuration found ---------------------------------------------------
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+@pytest.mark.parametrize(
+    "table",
+    [
+        "",
+        "strict = true",
+        'select = ["schema.*"]',
+        'ignore = ["legacy-endpoint"]',
+        'exclude = ["x"]',
+    ],
+    ids=["empty", "strict", "select", "ignore", "exclude"],
+)
+def test_every_key_is_optional(tmp_path: pathlib.Path, table: str) -> None:
+    write_project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.legacy-stt]\n{table}\n")
+    status, _found = check_in(tmp_path)
+    assert status in (0, 1)
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+@pytest.mark.parametrize(
+    "table",
+    ['select = ["schema"]', "select = []", 'ignore = ["legacy-endpiont"]', 'tool = "x"'],
+    ids=["select-typo", "select-empty", "ignore-typo", "tool-not-a-table"],
+)
+def test_a_table_that_would_silence_by_mistake_is_refused(
+    tmp_path: pathlib.Path, table: str
+) -> None:
+    assert SCRIPT
+    text = table if table.startswith("tool =") else f"[tool.legacy-stt]\n{table}\n"
+    (tmp_path / "pyproject.toml").write_text(text + "\n")
+    (tmp_path / "p.json").write_text('{"model": "#g1_nova-2-general"}')
+    done = subprocess.run(
+        [SCRIPT, "check", "."], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    if table.startswith("tool ="):  # not our table: the defaults apply
+        assert done.returncode == 1 and "missing-input" in done.stdout
+    else:
+        assert (
+            done.returncode == 2
+            and "matches no finding code"
+            in done.stderr + ("select is empty" if "[]" in table else "")
+        ) or "select is empty" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_suppressions_are_comments_in_their_exact_form(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import requests\n"
+        'requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", '
+        '"url": "https://example.com/a.mp3", "note": "# legacy-stt: ignore"})\n'
+        'requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", '
+        '"url": "https://example.com/a.mp3"})  # legacy-stt: ignore [unknown-parameter]\n'
+        'requests.post("https://api.aimlapi.com/v1/stt", json={"model": "#g1_nova-2-general", '
+        '"url": "https://example.com/a.mp3"})  # legacy-stt: ignore-this\n'
+    )
+    _status, found = check_in(tmp_path)
+    lines = sorted(line for name, line, code in found if code == "legacy-endpoint")
+    assert lines == [2, 3, 4]  # a string, a space before [, another word: none is a suppression
+
+
+@pytest.mark.skipif(
+    SCRIPT is None or shutil.which("git") is None, reason="needs git and the console script"
+)
+def test_a_named_directory_is_checked_even_if_excluded_or_ignored(tmp_path: pathlib.Path) -> None:
+    write_project(tmp_path)
+    for name in ("old", "data"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.json").write_text('{"model": "#g1_nova-2-general"}')
+    (tmp_path / "pyproject.toml").write_text('[tool.legacy-stt]\nexclude = ["./old/"]\n')
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("data/\n")
+    _status, walked = check_in(tmp_path)
+    assert not any(name.startswith(("old/", "data/")) for name, _, _ in walked)
+    for name in ("old", "data"):
+        assert SCRIPT
+        done = subprocess.run(
+            [SCRIPT, "check", name], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1 and "missing-input" in done.stdout, done.stdout
+
+
+@pytest.mark.skipif(
+    SCRIPT is None or shutil.which("git") is None, reason="needs git and the console script"
+)
+def test_gitignore_is_read_in_the_work_tree_of_the_checked_path(tmp_path: pathlib.Path) -> None:
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    write_project(repository)
+    (repository / "scratch.json").write_text('{"model": "#g1_nova-2-general"}')
+    subprocess.run(["git", "init", "-q", "."], cwd=repository, check=True)
+    (repository / ".gitignore").write_text("scratch.json\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert SCRIPT
+    done = subprocess.run(
+        [SCRIPT, "check", "--format", "json", str(repository)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "scratch.json" not in done.stdout and "app.py" in done.stdout
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the legacy-stt console script is not installed")
+def test_an_unreadable_path_is_reported_whatever_the_table_says(tmp_path: pathlib.Path) -> None:
+    assert SCRIPT
+    (tmp_path / "pyproject.toml").write_text('[tool.legacy-stt]\nignore = ["unreadable"]\n')
+    done = subprocess.run(
+        [SCRIPT, "check", "missing.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "unreadable" in done.stdout

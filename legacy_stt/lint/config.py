@@ -25,6 +25,7 @@ what the reporters print.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import logging
@@ -32,7 +33,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -57,7 +58,7 @@ _KEYS = frozenset(
     {"select", "ignore", "exclude", "per-file-ignores", "strict", "target", "respect-gitignore"}
 )
 #: ``# legacy-stt: ignore`` or ``// legacy-stt: ignore[code, code]`` anywhere on a line.
-_SUPPRESSION = re.compile(r"(?:#|//)\s*legacy-stt:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?")
+_SUPPRESSION = re.compile(r"(?:#|//)\s*legacy-stt:\s*ignore(?:\[(?P<codes>[^\]]*)\])?\s*$")
 #: Lines read per file for suppressions (a finding's line beyond it cannot be suppressed).
 _MAX_LINES = 200_000
 
@@ -86,10 +87,26 @@ class LintConfig:
             )
 
         def strings(key: str) -> tuple[str, ...]:
-            value = table.get(key, ())
+            if key not in table:
+                return ()
+            value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigurationError(f"{where}: {key} must be a list of strings")
             return tuple(value)
+
+        def codes(key: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+            # A pattern that names no finding code is a typo that would silence (or keep)
+            # nothing: refused, with the codes there are.
+            for pattern in patterns:
+                if not _names_a_code(pattern):
+                    raise ConfigurationError(
+                        f"{where}: {key}: {pattern!r} matches no finding code "
+                        f"(codes: {', '.join(_known_codes())}; patterns such as 'schema.*')"
+                    )
+            return patterns
+
+        def paths(key: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(_path_pattern(pattern, root) for pattern in patterns)
 
         per_file = table.get("per-file-ignores", {})
         if not isinstance(per_file, dict) or not all(
@@ -108,11 +125,17 @@ class LintConfig:
         respect = table.get("respect-gitignore", True)
         if not isinstance(respect, bool):
             raise ConfigurationError(f"{where}: respect-gitignore must be true or false")
+        select = codes("select", strings("select")) if "select" in table else ("*",)
+        if not select:
+            raise ConfigurationError(f"{where}: select is empty: nothing would be checked")
         return cls(
-            select=strings("select") if "select" in table else ("*",),
-            ignore=strings("ignore"),
-            exclude=strings("exclude"),
-            per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in per_file.items()),
+            select=select,
+            ignore=codes("ignore", strings("ignore")),
+            exclude=paths("exclude", strings("exclude")),
+            per_file_ignores=tuple(
+                (_path_pattern(pattern, root), codes("per-file-ignores", tuple(names)))
+                for pattern, names in per_file.items()
+            ),
             strict=strict,
             target=target,
             respect_gitignore=respect,
@@ -148,9 +171,12 @@ def _read_table(path: Path) -> Mapping[str, Any] | None:
             document = tomllib.load(handle)
     except OSError as error:
         raise ConfigurationError(f"cannot read {path}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigurationError(f"{path} is not valid TOML: {error}") from None
-    table = document.get("tool", {}).get(_TABLE)
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        return None  # not a [tool] table: nothing of ours there
+    table = tool.get(_TABLE)
     if table is None:
         return None
     if not isinstance(table, dict):
@@ -158,24 +184,56 @@ def _read_table(path: Path) -> Mapping[str, Any] | None:
     return table
 
 
+def _known_codes() -> list[str]:
+    from .rules import RULES
+
+    return sorted(RULES)
+
+
+def _names_a_code(pattern: str) -> bool:
+    # schema.<keyword> codes come from the JSON Schema keywords: any of them may appear
+    return pattern.startswith("schema.") or any(
+        fnmatch.fnmatchcase(code, pattern) for code in [*_known_codes(), "schema.type"]
+    )
+
+
+def _path_pattern(pattern: str, root: Path) -> str:
+    """A path pattern as matched: relative to ``root``, without ``./``; ``**/`` as ``*/``."""
+    text = pattern.replace("\\", "/")
+    if os.path.isabs(text):
+        with contextlib.suppress(ValueError):
+            text = Path(text).resolve().relative_to(root).as_posix()
+    while text.startswith("./"):
+        text = text[2:]
+    return text.rstrip("/")
+
+
 def _matches(code: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(code, pattern) for pattern in patterns)
 
 
 def _relative(path: str, root: Path) -> str:
-    """``path`` relative to ``root``, with ``/``; as given if it is outside."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    """``path`` relative to ``root``, with ``/``; as given if it is outside (through a symbolic
+    link too: the real path is tried when the plain one is not under ``root``)."""
+    for absolute in (os.path.abspath(path), os.path.realpath(path)):
+        try:
+            return Path(absolute).relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return Path(path).as_posix()
 
 
 def _path_matches(relative: str, pattern: str) -> bool:
-    """A path pattern matches the path or one of its parent directories."""
-    pattern = pattern.rstrip("/")
+    """A path pattern matches the path or one of its parent directories (``*`` crosses
+    directories, so ``**`` is ``*``; a leading ``**/`` also matches at the top)."""
     parts = relative.split("/")
+    candidates = [pattern]
+    if pattern.startswith("**/"):
+        candidates.append(pattern[3:])
     return any(
-        fnmatch.fnmatchcase("/".join(parts[:end]), pattern) for end in range(1, len(parts) + 1)
+        fnmatch.fnmatchcase("/".join(parts[:end]), candidate)
+        for candidate in candidates
+        for end in range(1, len(parts) + 1)
     )
 
 
@@ -186,7 +244,9 @@ class FindingPolicy:
         self.config = config
         self.suppressions = suppressions
         self._select_all = "*" in config.select
-        self._ignored_by_git: Callable[[str], bool] | None = None
+        # git's answers, one work tree at a time: (its top directory + sep, the predicate)
+        self._work_trees: list[tuple[str, Callable[[str], bool]]] = []
+        self._outside_git: set[str] = set()
 
     def __repr__(self) -> str:
         return f"<FindingPolicy from {self.config.source or 'the defaults'}>"
@@ -195,6 +255,8 @@ class FindingPolicy:
         # Runs for every finding of a run: the common cases cost a comparison or two.
         config = self.config
         code = finding.code
+        if code == "unreadable":
+            return True  # it makes the run exit 2: it is always said why
         if self._select_all is False and not _matches(code, config.select):
             return False
         if config.ignore and _matches(code, config.ignore):
@@ -222,34 +284,101 @@ class FindingPolicy:
         ):
             return True
         if config.respect_gitignore:
-            if self._ignored_by_git is None:
-                self._ignored_by_git = git_ignored(config.root)
             return self._ignored_by_git(path)
         return False
 
-
-@functools.lru_cache(maxsize=64)
-def _suppression_lines(path: str) -> dict[int, tuple[str, ...]]:
-    """Line number -> the codes its suppression comment names (empty: every code)."""
-    found: dict[int, tuple[str, ...]] = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if number > _MAX_LINES:
-                    break
-                if "legacy-stt:" not in line:
-                    continue
-                match = _SUPPRESSION.search(line)
-                if match:
-                    codes = match.group("codes")
-                    found[number] = tuple(c.strip() for c in (codes or "").split(",") if c.strip())
-    except OSError:
-        pass
-    return found
+    def _ignored_by_git(self, path: str) -> bool:
+        """Whether the work tree ``path`` is in ignores it (each work tree asked once)."""
+        for absolute in (os.path.abspath(path), os.path.realpath(path)):
+            for top, ignored in self._work_trees:
+                if absolute.startswith(top):
+                    return ignored(absolute)
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory in self._outside_git:
+            return False
+        found = _work_tree_of(directory)
+        if found is None:
+            self._outside_git.add(directory)
+            return False
+        top = found.rstrip(os.sep) + os.sep
+        ignored = git_ignored(Path(found))
+        self._work_trees.append((top, ignored))
+        return any(
+            absolute.startswith(top) and ignored(absolute)
+            for absolute in (os.path.abspath(path), os.path.realpath(path))
+        )
 
 
 def _suppressed_on(path: str, line: int) -> tuple[str, ...] | None:
-    return _suppression_lines(path).get(line)
+    try:
+        state = os.stat(path)
+    except OSError:
+        return None
+    return _suppression_lines(path, state.st_mtime_ns, state.st_size).get(line)
+
+
+@functools.lru_cache(maxsize=64)
+def _suppression_lines(path: str, mtime: int, size: int) -> dict[int, tuple[str, ...]]:
+    """Line number -> the codes its suppression comment names (empty: every code).
+
+    Keyed by the file's state as well as its path, so an edited file is read again.
+    """
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return {}
+    if path.endswith(".py"):
+        comments = _python_comments(text)
+        if comments is not None:
+            return _suppressions_in(comments)
+    # JavaScript and TypeScript (or Python that does not tokenize): the comment must end the
+    # line, which a string that merely contains the words does not
+    return _suppressions_in(
+        (number, line)
+        for number, line in enumerate(text.splitlines()[:_MAX_LINES], 1)
+        if "legacy-stt:" in line
+    )
+
+
+def _python_comments(text: str) -> list[tuple[int, str]] | None:
+    """The comments of a Python source, with their lines; None if it does not tokenize."""
+    import io
+    import tokenize
+
+    try:
+        return [
+            (token.start[0], token.string)
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.COMMENT and "legacy-stt:" in token.string
+        ]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+
+
+def _suppressions_in(lines: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, tuple[str, ...]] = {}
+    for number, line in lines:
+        match = _SUPPRESSION.search(line)
+        if match:
+            named = match.group("codes")
+            found[number] = tuple(c.strip() for c in (named or "").split(",") if c.strip())
+    return found
+
+
+def _work_tree_of(directory: str) -> str | None:
+    """The top directory of the git work tree holding ``directory``; None outside one."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def git_ignored(root: Path) -> Callable[[str], bool]:
@@ -294,7 +423,9 @@ def git_ignored(root: Path) -> Callable[[str], bool]:
     def ignored(path: str) -> bool:
         absolute = os.path.abspath(path)
         if not absolute.startswith(prefix):
-            return False
+            absolute = os.path.realpath(path)  # through a symbolic link
+            if not absolute.startswith(prefix):
+                return False
         relative = absolute[len(prefix) :].replace(os.sep, "/")
         if relative in files or relative in directories:
             return True

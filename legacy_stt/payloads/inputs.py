@@ -394,6 +394,8 @@ class InputReader:
         skip = self.skip_directories
 
         exclude = self.exclude
+        if exclude is not None and exclude(top):
+            exclude = None  # a path named on the command line is checked, excluded or not
 
         def skip_directory(path: str, name: str) -> bool:
             if name in self.excluded_dirs or name.startswith("."):
