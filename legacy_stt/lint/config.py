@@ -289,13 +289,23 @@ class FindingPolicy:
 
     def _ignored_by_git(self, path: str) -> bool:
         """Whether the work tree ``path`` is in ignores it (each work tree asked once)."""
-        for absolute in (os.path.abspath(path), os.path.realpath(path)):
-            for top, ignored in self._work_trees:
-                if absolute.startswith(top):
-                    return ignored(absolute)
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory in self._outside_git:
+        plain = os.path.abspath(path)
+        for top, ignored in self._work_trees:
+            if plain.startswith(top):
+                return ignored(plain)
+        directory = os.path.dirname(plain)
+        # below a directory outside any work tree, so is everything (a nested repository is
+        # not looked for): one git call per tree a run walks, not one per directory
+        if any(
+            directory == outside or directory.startswith(outside + os.sep)
+            for outside in self._outside_git
+        ):
             return False
+        if self._work_trees:  # through a symbolic link into a work tree already asked?
+            real = os.path.realpath(path)
+            for top, ignored in self._work_trees:
+                if real.startswith(top):
+                    return ignored(real)
         found = _work_tree_of(directory)
         if found is None:
             self._outside_git.add(directory)
