@@ -246,7 +246,7 @@ class FindingPolicy:
         self._select_all = "*" in config.select
         # git's answers, one work tree at a time: (its top directory + sep, the predicate)
         self._work_trees: list[tuple[str, Callable[[str], bool]]] = []
-        self._outside_git: set[str] = set()
+        self._outside_git: dict[str, bool] = {}
 
     def __repr__(self) -> str:
         return f"<FindingPolicy from {self.config.source or 'the defaults'}>"
@@ -291,33 +291,39 @@ class FindingPolicy:
         """Whether the work tree ``path`` is in ignores it (each work tree asked once)."""
         plain = os.path.abspath(path)
         for top, ignored in self._work_trees:
-            if plain.startswith(top):
+            if plain.startswith(top) or plain + os.sep == top:
                 return ignored(plain)
-        directory = os.path.dirname(plain)
-        # below a directory outside any work tree, so is everything (a nested repository is
-        # not looked for): one git call per tree a run walks, not one per directory
-        if any(
-            directory == outside or directory.startswith(outside + os.sep)
-            for outside in self._outside_git
-        ):
+        directory = plain if os.path.isdir(plain) else os.path.dirname(plain)
+        if self._outside(directory):
             return False
-        if self._work_trees:  # through a symbolic link into a work tree already asked?
-            real = os.path.realpath(path)
-            for top, ignored in self._work_trees:
-                if real.startswith(top):
-                    return ignored(real)
-        found = _work_tree_of(directory)
-        if found is None:
-            self._outside_git.add(directory)
-            return False
-        top = found.rstrip(os.sep) + os.sep
-        ignored = git_ignored(Path(found))
-        self._work_trees.append((top, ignored))
-        return any(
-            absolute.startswith(top) and ignored(absolute)
-            for absolute in (os.path.abspath(path), os.path.realpath(path))
-        )
+        real = os.path.realpath(path)  # through a symbolic link into a work tree?
+        for top, ignored in self._work_trees:
+            if real.startswith(top):
+                return ignored(real)
+        return False
 
+    def _outside(self, directory: str) -> bool:
+        """True for a directory in no git work tree (a work tree found is remembered).
+
+        A walk goes down from its top: a directory whose parent is outside and
+        that holds no ``.git`` of its own is outside too, which costs a stat,
+        not a git call.
+        """
+        known = self._outside_git.get(directory)
+        if known is not None:
+            return known
+        parent = os.path.dirname(directory)
+        if self._outside_git.get(parent) and not os.path.lexists(os.path.join(directory, ".git")):
+            outside = True
+        else:
+            found = _work_tree_of(directory)
+            outside = found is None
+            if found is not None:
+                top = found.rstrip(os.sep) + os.sep
+                if all(top != known_top for known_top, _ in self._work_trees):
+                    self._work_trees.append((top, git_ignored(Path(found))))
+        self._outside_git[directory] = outside
+        return outside
 
 def _suppressed_on(path: str, line: int) -> tuple[str, ...] | None:
     try:
