@@ -325,6 +325,7 @@ class FindingPolicy:
         self._outside_git[directory] = outside
         return outside
 
+
 def _suppressed_on(path: str, line: int) -> tuple[str, ...] | None:
     try:
         state = os.stat(path)
@@ -385,14 +386,17 @@ def _suppressions_in(lines: Iterable[tuple[int, str]]) -> dict[int, tuple[str, .
 def _work_tree_of(directory: str) -> str | None:
     """The top directory of the git work tree holding ``directory``; None outside one."""
     try:
-        return subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=directory,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 
