@@ -247,6 +247,7 @@ class FindingPolicy:
         # git's answers, one work tree at a time: (its top directory + sep, the predicate)
         self._work_trees: list[tuple[str, Callable[[str], bool]]] = []
         self._outside_git: dict[str, bool] = {}
+        self._directories: dict[str, tuple[str, Callable[[str], bool] | None]] = {}
 
     def __repr__(self) -> str:
         return f"<FindingPolicy from {self.config.source or 'the defaults'}>"
@@ -276,7 +277,7 @@ class FindingPolicy:
                 return False
         return True
 
-    def excludes(self, path: str) -> bool:
+    def excludes(self, path: str, is_dir: bool = False) -> bool:
         """True for a walked file or directory the run leaves out (``exclude``, .gitignore)."""
         config = self.config
         if config.exclude and any(
@@ -284,23 +285,36 @@ class FindingPolicy:
         ):
             return True
         if config.respect_gitignore:
-            return self._ignored_by_git(path)
+            return self._ignored_by_git(path, is_dir)
         return False
 
-    def _ignored_by_git(self, path: str) -> bool:
-        """Whether the work tree ``path`` is in ignores it (each work tree asked once)."""
-        plain = os.path.abspath(path)
-        for top, ignored in self._work_trees:
-            if plain.startswith(top) or plain + os.sep == top:
-                return ignored(plain)
-        directory = plain if os.path.isdir(plain) else os.path.dirname(plain)
-        if self._outside(directory):
+    def _ignored_by_git(self, path: str, is_dir: bool) -> bool:
+        """Whether the work tree ``path`` is in ignores it (each work tree asked once).
+
+        Runs for every file a walk lists: the work is done once per directory
+        (where it is, which work tree holds it), a file costs a string join.
+        """
+        directory = path if is_dir else (os.path.dirname(path) or ".")
+        entry = self._directories.get(directory)
+        if entry is None:
+            entry = self._directories[directory] = self._directory_entry(directory)
+        absolute, ignored = entry
+        if ignored is None:
             return False
-        real = os.path.realpath(path)  # through a symbolic link into a work tree?
-        for top, ignored in self._work_trees:
-            if real.startswith(top):
-                return ignored(real)
-        return False
+        return ignored(absolute if is_dir else absolute + os.sep + os.path.basename(path))
+
+    def _directory_entry(self, directory: str) -> tuple[str, Callable[[str], bool] | None]:
+        """A directory's absolute path, and the predicate of the work tree holding it."""
+        plain = os.path.abspath(directory)
+        for candidate in (plain, None):
+            if candidate is None:
+                candidate = os.path.realpath(directory)  # through a symbolic link?
+            for top, ignored in self._work_trees:
+                if candidate.startswith(top) or candidate + os.sep == top:
+                    return candidate, ignored
+            if self._outside(candidate):
+                return plain, None
+        return plain, None
 
     def _outside(self, directory: str) -> bool:
         """True for a directory in no git work tree (a work tree found is remembered).

@@ -305,10 +305,11 @@ class InputReader:
         stdin: Callable[[], bytes] | None = None,
         stdin_name: str = STDIN_NAME,
         files_first: bool = False,
-        exclude: Callable[[str], bool] | None = None,
+        exclude: Callable[[str, bool], bool] | None = None,
     ) -> None:
         self.kinds = dict(kinds)
-        #: A walked file or directory this predicate is true for is left out (named ones never).
+        #: A walked file or directory (``exclude(path, is_dir)``) this predicate is true for is
+        #: left out; a path named on the command line never is.
         self.exclude = exclude
         self.unread_kinds = frozenset(unread_kinds)
         self.excluded_dirs = frozenset(excluded_dirs)
@@ -394,13 +395,13 @@ class InputReader:
         skip = self.skip_directories
 
         exclude = self.exclude
-        if exclude is not None and exclude(top):
+        if exclude is not None and exclude(top, os.path.isdir(top)):
             exclude = None  # a path named on the command line is checked, excluded or not
 
         def skip_directory(path: str, name: str) -> bool:
             if name in self.excluded_dirs or name.startswith("."):
                 return True
-            if exclude is not None and exclude(path):
+            if exclude is not None and exclude(path, True):
                 return True
             return bool(skip) and os.path.realpath(path) in skip
 
@@ -424,7 +425,7 @@ class InputReader:
             if events:
                 yield from events
                 events.clear()
-            if exclude is not None and exclude(path):
+            if exclude is not None and exclude(path, False):
                 continue
             yield FileUnit(path, self._kind(path) or "json", False)
         yield from events
