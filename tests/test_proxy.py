@@ -13,14 +13,11 @@ import json
 import logging
 import os
 import pathlib
-import queue
 import re
 import shutil
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -28,6 +25,7 @@ from typing import Any
 
 import pytest
 import requests
+from _proxying import SCRIPT, Served
 from _speed import FAST_RETRIES
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
@@ -45,9 +43,6 @@ from legacy_stt.testing import Emulator
 
 CURL = shutil.which("curl")
 NODE = shutil.which("node")
-SCRIPT = shutil.which("legacy-stt", path=os.path.dirname(sys.executable)) or shutil.which(
-    "legacy-stt"
-)
 AUDIO = EXAMPLES / "audio" / "beeps.wav"
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 #: The documentation's legacy call.
@@ -628,59 +623,6 @@ def test_serve_defaults_agree_with_the_library() -> None:
 )
 def test_sizes(text: str, size: int) -> None:
     assert serve_command.parse_size(text) == size
-
-
-class Served:
-    """``legacy-stt serve`` in a subprocess, with its standard error read as it comes."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        assert SCRIPT, "the legacy-stt console script is not installed"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("AIML_")}
-        environment.update(env or {})
-        self.process = subprocess.Popen(
-            [SCRIPT, "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.stderr_lines: list[str] = []
-        self.url = self._wait_for_url()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.put(line)
-
-    def _wait_for_url(self) -> str:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.process.poll() is not None:
-                    break
-                continue
-            self.stderr_lines.append(line)
-            match = re.search(r"listening on (http://\S+) -> upstream", line)
-            if match:
-                return match.group(1).replace("0.0.0.0", "127.0.0.1")
-        self.process.kill()
-        raise AssertionError(f"the proxy did not start: {''.join(self.stderr_lines)}")
-
-    def stop(self, signum: int) -> tuple[int, str, str]:
-        self.process.send_signal(signum)
-        # Not communicate(): it would read standard error too, racing the reader thread for lines.
-        self.process.wait(timeout=20)
-        assert self.process.stdout is not None
-        stdout = self.process.stdout.read()
-        self._reader.join(timeout=5)
-        while not self.lines.empty():
-            self.stderr_lines.append(self.lines.get())
-        return self.process.returncode, stdout, "".join(self.stderr_lines)
 
 
 def test_serve_answers_then_stops_cleanly_on_sigint() -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import queue
-import re
 import signal
 import socket
 import subprocess
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from _proxying import Served, address, read_all
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
 from legacy_stt.proxy import CompatibilityProxy, ServerLimits, create_app
@@ -30,80 +29,7 @@ from legacy_stt.testing import Emulator
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 AUTH_LINE = f"Authorization: Bearer {SECRET_KEY}\r\n"
 PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/audio/support-call.mp3"}
-SCRIPT_DIR = os.path.dirname(sys.executable)
 AUDIO = EXAMPLES / "audio" / "beeps.wav"
-
-
-def address(proxy: CompatibilityProxy) -> tuple[str, int]:
-    host, port = proxy.url[len("http://") :].rsplit(":", 1)
-    return host, int(port)
-
-
-def read_all(connection: socket.socket, timeout: float = 10) -> bytes:
-    connection.settimeout(timeout)
-    data = b""
-    try:
-        while chunk := connection.recv(65536):
-            data += chunk
-    except (ConnectionResetError, socket.timeout):
-        pass
-    return data
-
-
-# -- memory under bodies too large to hold -----------------------------------------------
-
-
-class Served:
-    """``legacy-stt serve`` in a subprocess."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("AIML_")}
-        environment.update(env or {})
-        self.process = subprocess.Popen(
-            [os.path.join(SCRIPT_DIR, "legacy-stt"), "serve", "--port", "0", *args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.stderr: list[str] = []
-        self.url = self._wait_for(r"listening on (http://\S+) -> upstream").group(1)
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.put(line)
-
-    def _wait_for(self, pattern: str) -> re.Match[str]:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.process.poll() is not None:
-                    break
-                continue
-            self.stderr.append(line)
-            match = re.search(pattern, line)
-            if match:
-                return match
-        self.process.kill()
-        raise AssertionError("".join(self.stderr))
-
-    def peak_memory(self) -> int:
-        """The process's peak resident memory (VmHWM), in bytes."""
-        status = pathlib.Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) * 1024  # type: ignore[union-attr]
-
-    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
-        self.process.send_signal(signum)
-        self.process.wait(timeout=30)
-        time.sleep(0.1)
-        while not self.lines.empty():
-            self.stderr.append(self.lines.get())
-        return self.process.returncode, "".join(self.stderr)
 
 
 needs_proc = pytest.mark.skipif(
@@ -159,7 +85,7 @@ def test_memory_stays_flat_under_a_1_gib_legacy_upload(tmp_path: pathlib.Path) -
                 answer = read_all(connection, timeout=120)
             peak = served.peak_memory()
         finally:
-            code, stderr = served.stop()
+            code, _stdout, stderr = served.stop()
         assert answer.startswith(b"HTTP/1.1 504 "), answer[:300]
         assert b'"generation_id"' in answer
         assert upstream.creates[1].files["audio"][2] == size  # all of it reached the service
@@ -194,7 +120,7 @@ def test_memory_stays_flat_under_a_250_mib_body_without_a_key() -> None:
                 answer = read_all(connection)
             peak = served.peak_memory()
         finally:
-            code, stderr = served.stop()
+            code, _stdout, stderr = served.stop()
     assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
     assert code == 0, stderr
     assert peak - before < 32 * MIB, (before, peak)
@@ -218,7 +144,7 @@ def test_sigterm_answers_a_waiting_call_503_with_its_generation_id() -> None:
         while not upstream.creates and time.monotonic() < deadline:
             time.sleep(0.01)
         stopping = time.monotonic()
-        code, stderr = served.stop()
+        code, _stdout, stderr = served.stop()
         took = time.monotonic() - stopping
         caller.join(timeout=10)
         [created] = upstream.jobs

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import pytest
 import requests
+from _proxying import address
 from _support import FAST_POLLS, SECRET_KEY
 
 from legacy_stt import ConfigurationError
@@ -55,11 +56,6 @@ def keyed_proxy(stt_emulator: Emulator) -> Iterator[CompatibilityProxy]:
         fallback_api_key=SECRET_KEY,
     ) as running:
         yield running
-
-
-def address(proxy: CompatibilityProxy) -> tuple[str, int]:
-    host, port = proxy.url[len("http://") :].rsplit(":", 1)
-    return host, int(port)
 
 
 def call(

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import selectors
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from _proxying import address, read_all
 from _support import EXAMPLES, FAST_POLLS, SECRET_KEY, transcript
 
 from legacy_stt.proxy import CompatibilityProxy, create_app
@@ -29,24 +28,7 @@ from legacy_stt.testing import Emulator
 
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/audio/support-call.mp3"}
-SCRIPT_DIR = os.path.dirname(sys.executable)
 AUDIO = EXAMPLES / "audio" / "beeps.wav"
-
-
-def address(proxy: CompatibilityProxy) -> tuple[str, int]:
-    host, port = proxy.url[len("http://") :].rsplit(":", 1)
-    return host, int(port)
-
-
-def read_all(connection: socket.socket, timeout: float = 10) -> bytes:
-    connection.settimeout(timeout)
-    data = b""
-    try:
-        while chunk := connection.recv(65536):
-            data += chunk
-    except (ConnectionResetError, socket.timeout):
-        pass
-    return data
 
 
 def descriptors(wanted: int) -> None:

@@ -596,12 +596,12 @@ class _Exchange:
 
     async def _route(self) -> None:
         method, path = self.method, self.path
-        health = path in ("/healthz", "/health") and method in ("GET", "HEAD")
+        health = path in HEALTH_PATHS and method in ("GET", "HEAD")
         legacy = method == "POST" and is_legacy_path(path)
         forwarded = (
             not health
             and not legacy
-            and path.startswith("/v1/")
+            and path.startswith(FORWARDED_PREFIX)
             and is_clean_path(self.raw_path)
             and unquote(self.raw_path) == path
         )

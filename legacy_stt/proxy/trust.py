@@ -14,7 +14,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from typing import Union
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..compat.endpoint import is_legacy_path
 from ..exceptions import ConfigurationError
@@ -235,11 +235,3 @@ def allowed_origins(entries: Iterable[str]) -> frozenset[str]:
             )
         allowed.add(origin)
     return frozenset(allowed)
-
-
-def display_url(url: str) -> str:
-    """``url`` without any ``user:password@`` part, for logs and the health answer."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
