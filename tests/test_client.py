@@ -379,6 +379,23 @@ def test_missing_key_is_an_authentication_error_before_sending(
     assert stt_emulator.requests == []
 
 
+@pytest.mark.parametrize(
+    "key", [SECRET_KEY + "\n", SECRET_KEY[:8] + "\r\nX-Injected: 1", SECRET_KEY + "\u00e9"]
+)
+@pytest.mark.parametrize("source", ["argument", "environment"])
+def test_a_key_no_header_can_carry_is_refused_without_quoting_it(
+    stt_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, key: str, source: str
+) -> None:
+    # A key read from a file keeps its newline; the HTTP stack would refuse the header and
+    # quote the key in its error. Refused where the key is given, before anything is sent.
+    monkeypatch.setenv("AIML_API_KEY", key if source == "environment" else "")
+    with pytest.raises(ConfigurationError) as caught:
+        Client(key if source == "argument" else None, base_url=stt_emulator.url)
+    text = f"{caught.value} {caught.value!r}"
+    assert SECRET_KEY[:8] not in text and "API key" in text
+    assert stt_emulator.requests == []
+
+
 def test_service_down_is_service_unreachable() -> None:
     with Emulator() as service:
         url = service.url

@@ -33,6 +33,7 @@ import requests
 from .. import deprecations
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
+from ..core.settings import key_problem
 from ..exceptions import (
     APIError,
     AuthenticationError,
@@ -259,9 +260,10 @@ def bearer_key(authorization: str | None) -> str | None:
     if not authorization:
         return None
     scheme, _, credentials = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
+    key = credentials.strip()
+    if scheme.lower() != "bearer" or not key or key_problem(key) is not None:
         return None
-    return credentials.strip()
+    return key
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .protocol import display_url
 __all__ = [
     "user_agent",
     "APIKey",
+    "key_problem",
     "MaskedValue",
     "DEFAULT_BASE_URL",
     "DEFAULT_CONNECT_TIMEOUT",
@@ -37,12 +38,29 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
 
 
+def key_problem(value: str) -> str | None:
+    """Why ``value`` cannot go out as a key in an HTTP header (said without quoting it), or None."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return (
+            "holds a line break or another control character (a key read from a file keeps "
+            "its final newline: strip it)"
+        )
+    if not value.isascii():
+        return "holds characters other than ASCII, which an HTTP header cannot carry"
+    return None
+
+
 class APIKey:
     """An API key that does not show itself: ``repr``/``str`` give a masked form."""
 
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
+        # Checked here, once for every source (argument, environment, a caller's header): an
+        # HTTP stack refusing the header later would quote the key in its error.
+        problem = key_problem(value)
+        if problem is not None:
+            raise ConfigurationError(f"the API key {problem}")
         self._value = value
 
     def reveal(self) -> str:
