@@ -347,18 +347,29 @@ def test_trio_runs_the_two_steps(service: Emulator) -> None:
 # -- what a hostile review found -------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", ["aiohttp", "httpx"])
+def given_client(stack: str) -> Any:
+    """The HTTP client a test hands to ``AsyncClient`` for ``stack`` (None: its own, aiohttp)."""
+    if stack == "httpx":
+        import httpx
+
+        return httpx.AsyncClient()
+    if stack == "http11":
+        from legacy_stt.aio.http11 import ConnectionPool
+
+        return ConnectionPool()
+    return None
+
+
+@pytest.mark.parametrize("stack", ["aiohttp", "httpx", "http11"])
 def test_a_cancelled_call_leaves_no_key_in_the_frames_it_passed(
     service: Emulator, stack: str
 ) -> None:
     import traceback
 
-    import httpx
-
     service.job_duration = 5.0
 
     async def call() -> BaseException:
-        given = httpx.AsyncClient() if stack == "httpx" else None
+        given = given_client(stack)
         async with client_for(service, http_client=given) as client:
             try:
                 await asyncio.wait_for(
@@ -386,14 +397,12 @@ def test_a_cancelled_call_leaves_no_key_in_the_frames_it_passed(
     assert not [text for text in locals_seen if SECRET_KEY in text]
 
 
-@pytest.mark.parametrize("stack", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("stack", ["aiohttp", "httpx", "http11"])
 def test_dripped_headers_end_within_the_read_timeout(service: Emulator, stack: str) -> None:
-    import httpx
-
     service.inject("create", kind="drip-headers", delay=0.3)
 
     async def call() -> tuple[BaseException, float]:
-        given = httpx.AsyncClient() if stack == "httpx" else None
+        given = given_client(stack)
         async with client_for(service, http_client=given, timeout=(1, 1)) as client:
             started = time.monotonic()
             with pytest.raises(JobMayExist) as caught:

@@ -45,6 +45,8 @@ import anyio.from_thread
 
 from .._text import ascii_escaped
 from .._version import __version__
+from ..aio.http11 import ConnectionPool
+from ..aio.transport import environment_proxy, new_aiohttp_session
 from ..compat.async_endpoint import AsyncLegacyEndpoint
 from ..compat.endpoint import (
     DEFAULT_MAX_BODY_SIZE,
@@ -57,7 +59,7 @@ from ..compat.request_bodies import too_large
 from ..core.calls import DEFAULT_TIMEOUT
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
-from ..core.settings import DEFAULT_BASE_URL, APIKey, MaskedValue
+from ..core.settings import DEFAULT_BASE_URL, APIKey, MaskedValue, normalize_base_url
 from ..exceptions import (
     MAX_ANSWER_HINT,
     MISSING_KEY_HINT,
@@ -282,8 +284,18 @@ class ProxyApp:
         self.strict = bool(strict)
         self.max_body_size = max_body_size
         self.body_timeout = _positive("body_timeout", body_timeout)
+        base_url = normalize_base_url(
+            upstream or os.environ.get("AIML_API_BASE_URL") or DEFAULT_BASE_URL
+        )
+        # The legacy calls' creates and polls go out on legacy-stt's own HTTP/1.1 connections
+        # (aio/http11.py: a fraction of aiohttp's CPU per request, and a legacy call sends
+        # three); through an HTTP proxy named by the environment, on aiohttp, which speaks to
+        # proxies. The forwarded requests, streamed both ways, are aiohttp's.
+        self._pool = ConnectionPool() if environment_proxy(base_url) is None else None
+        self._forwarding: Any = None
         self.endpoint = AsyncLegacyEndpoint(
-            base_url=upstream or os.environ.get("AIML_API_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=base_url,
+            http_client=self._pool,
             target=target,
             strict=strict,
             timeout=timeout,
@@ -316,6 +328,17 @@ class ProxyApp:
         if pending:
             await asyncio.wait(pending, timeout=STOP_WAIT)
         await self.endpoint.aclose()
+        if self._pool is not None:
+            await self._pool.aclose()
+        if self._forwarding is not None:
+            await self._forwarding.close()
+            self._forwarding = None
+
+    def forwarding_session(self) -> Any:
+        """The aiohttp session the forwarded requests go through (made at the first)."""
+        if self._forwarding is None:
+            self._forwarding = new_aiohttp_session(proxy=environment_proxy(self.upstream))
+        return self._forwarding
 
     async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -883,7 +906,7 @@ class _Exchange:
         rejected: list[BaseException] = []
         if self.has_body():
             data = self._body_for_upstream(rejected)
-        session = app.endpoint.http_client()
+        session = app.forwarding_session()
         try:
             async with session.request(
                 self.method,

@@ -70,8 +70,9 @@ DEEP = 100_000
 
 
 #: The clients every row runs with, one rule book: ``Client`` (requests) and ``AsyncClient`` on
-#: asyncio with each of its HTTP stacks (aiohttp, its default there, and httpx, as on trio).
-SHELLS = ("sync", "async", "async-httpx")
+#: asyncio with each of its HTTP stacks (aiohttp, its default there; httpx, as on trio; and
+#: ``http11.ConnectionPool``, the proxy's).
+SHELLS = ("sync", "async", "async-httpx", "async-http11")
 
 
 def matrix_settings(base_url: str, **options: Any) -> dict[str, Any]:
@@ -594,9 +595,7 @@ def run_scenario(scenario: Scenario, shell: str = "sync") -> Observation:
             else:
                 import asyncio
 
-                error, body, seconds = asyncio.run(
-                    _call_async(base_url, options, httpx_stack=shell == "async-httpx")
-                )
+                error, body, seconds = asyncio.run(_call_async(base_url, options, shell))
         # A slow create is still working when the client gives up: let it finish its job.
         settle = time.monotonic() + SLOW + 0.5
         while time.monotonic() < settle and any(r.status is None for r in emulator.creates):
@@ -626,14 +625,20 @@ def _call(base_url: str, options: dict[str, Any]) -> tuple[BaseException | None,
 
 
 async def _call_async(
-    base_url: str, options: dict[str, Any], *, httpx_stack: bool
+    base_url: str, options: dict[str, Any], shell: str
 ) -> tuple[BaseException | None, Any, float]:
     from ..aio.client import AsyncClient
     from ..aio.transport import new_http_client
 
     error: BaseException | None = None
     body: Any = None
-    http_client = new_http_client() if httpx_stack else None
+    http_client: Any = None
+    if shell == "async-httpx":
+        http_client = new_http_client()
+    elif shell == "async-http11":
+        from ..aio.http11 import ConnectionPool
+
+        http_client = ConnectionPool()
     settings = matrix_settings(base_url, **options)
     async with AsyncClient(MATRIX_KEY, http_client=http_client, **settings) as client:
         started = time.monotonic()
