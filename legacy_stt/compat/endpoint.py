@@ -33,6 +33,7 @@ import requests
 from .. import deprecations
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
+from ..core import jsoncodec
 from ..core.settings import key_problem
 from ..exceptions import (
     APIError,
@@ -309,7 +310,7 @@ class LegacyReply:
 
     @property
     def content(self) -> bytes:
-        return json.dumps(self.body).encode("utf-8")
+        return jsoncodec.dumps(self.body)
 
 
 def status_phrase(status: int) -> str:

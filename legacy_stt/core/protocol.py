@@ -52,6 +52,7 @@ from ..exceptions import (
     resume_hint,
 )
 from ..payloads.uploads import Upload
+from . import jsoncodec
 from .polling import PollAnswer, PollPolicy, wait_steps
 from .retries import Backpressure, RetryPolicy, retry_after_from_headers
 from .steps import (
@@ -108,7 +109,7 @@ def decode_json(body: bytes) -> Any:
     malformed JSON: a hostile answer must not surface as ``RecursionError``.
     """
     try:
-        return json.loads(body)
+        return jsoncodec.loads(body)
     except RecursionError:
         raise _Undecodable("too-deep", "the answer is JSON nested too deeply to read") from None
     except (UnicodeDecodeError, ValueError):

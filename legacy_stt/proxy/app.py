@@ -56,6 +56,7 @@ from ..compat.endpoint import (
     is_legacy_path,
 )
 from ..compat.request_bodies import too_large
+from ..core import jsoncodec
 from ..core.calls import DEFAULT_TIMEOUT
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
@@ -859,12 +860,10 @@ class _Exchange:
         ]
         self.record.generation_id = reply.generation_id
         self.record.notices = len(reply.notices)
-        content = reply.content
         body = reply.body
         if isinstance(body, dict) and isinstance(body.get("message"), str):
-            content = json.dumps(
-                {**body, "message": for_http_callers(body["message"], reply.generation_id)}
-            ).encode()
+            body = {**body, "message": for_http_callers(body["message"], reply.generation_id)}
+        content = jsoncodec.dumps(body)
         if reply.status in (408, 413):
             self.close = True
         await self.send_json(reply.status, content, headers)
