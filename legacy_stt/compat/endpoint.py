@@ -31,9 +31,9 @@ from urllib.parse import parse_qsl
 import requests
 
 from .. import deprecations
+from ..core import jsoncodec
 from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
 from ..core.retries import RetryPolicy
-from ..core import jsoncodec
 from ..core.settings import key_problem
 from ..exceptions import (
     APIError,
