@@ -175,10 +175,19 @@ def _import(name: str) -> Any:
 class _Exchange:
     """The bounds and the progress of one exchange, as the HTTP stack's trace hooks report it."""
 
-    def __init__(self, request: Request, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        request: Request,
+        clock: Callable[[], float],
+        current_time: Callable[[], float] = anyio.current_time,
+    ) -> None:
         self.request = request
         self.started = time.monotonic()
-        now = anyio.current_time()
+        # The event loop's clock, which cancel scopes' deadlines are read on: anyio's own
+        # lookup of it costs more than the rest of this method on asyncio, where the loop's
+        # ``time`` is the same clock.
+        self._now = current_time
+        now = current_time()
         self.limit = math.inf
         if request.deadline is not None:
             self.limit = now + max(request.deadline - clock(), 0.0)
@@ -207,13 +216,13 @@ class _Exchange:
         # that stops reading would otherwise hold the exchange for ever (aiohttp has no write
         # timeout).
         if not self.written:
-            self.scope.deadline = min(self.limit, anyio.current_time() + self.request.read_timeout)
+            self.scope.deadline = min(self.limit, self._now() + self.request.read_timeout)
 
     def on_written(self) -> None:
         # Once: the read timeout bounds the whole answer from here, not from its last byte.
         if not self.written:
             self.written = True
-            self.scope.deadline = min(self.limit, anyio.current_time() + self.request.read_timeout)
+            self.scope.deadline = min(self.limit, self._now() + self.request.read_timeout)
 
     def on_answer(self) -> None:
         # The answer's head is here (from a transport that does not trace too): it was sent.
@@ -279,6 +288,7 @@ class _HTTPXSender:
     def __init__(self, client: httpx.AsyncClient, owned: bool) -> None:
         self.client = client
         self.stack = _stack_of(client)
+        self.user_agent = user_agent(self.stack)
         self.owned = owned
 
     async def aclose(self) -> None:
@@ -351,6 +361,7 @@ class _AiohttpSender:
     def __init__(self, session: Any, owned: bool) -> None:
         self.session = session
         self.stack = _stack_of(session)
+        self.user_agent = user_agent(self.stack)
         self.owned = owned
 
     @classmethod
@@ -425,6 +436,7 @@ class _PoolSender:
     def __init__(self, pool: Any, owned: bool) -> None:
         self.pool = pool
         self.stack = pool.stack
+        self.user_agent = user_agent(self.stack)
         self.owned = owned
 
     async def aclose(self) -> None:
@@ -615,7 +627,7 @@ class AsyncServiceTransport:
         headers = {
             "Accept": "application/json",
             "Accept-Encoding": ACCEPT_ENCODING,
-            "User-Agent": user_agent(sender.stack),
+            "User-Agent": sender.user_agent,
         }
         if self._api_key is not None:
             # Masked in every repr: error trackers record the locals of these frames.
@@ -637,13 +649,19 @@ class AsyncServiceTransport:
         elif content is not None:
             headers["Content-Type"] = "application/json"
         try:
-            logger.debug(
-                "%s %s key=%s",
-                request.method,
-                display_url(request.url),
-                self._api_key.masked if self._api_key else None,
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s key=%s",
+                    request.method,
+                    display_url(request.url),
+                    self._api_key.masked if self._api_key else None,
+                )
+            exchange = _Exchange(
+                request,
+                self._clock,
+                # aiohttp and the pool run on asyncio only; httpx on trio too
+                anyio.current_time if sender.name == "httpx" else asyncio.get_running_loop().time,
             )
-            exchange = _Exchange(request, self._clock)
             if isinstance(content, _Chunks):
                 content.exchange = exchange
             return await sender.exchange(exchange, headers, content)

@@ -635,40 +635,41 @@ def read_poll_answer(
     limit: int = MAX_ANSWER_BYTES,
 ) -> PollAnswer:
     """A 2xx poll answer as a ``PollAnswer``; an unusable one is ``UnexpectedAnswer`` with the id."""
-    common: dict[str, Any] = dict(
-        status_code=answer.status, request_id=request_id, generation_id=generation_id
-    )
-    again = f" The job is not lost: call {resume_hint(generation_id)} to try again"
+    # The common case first, and no message written for it: a poll is the most frequent request.
+    decoded: Any = None
+    reason: str | None = None
+    error: str | None = None
     if answer.defect == "too-large":
-        raise UnexpectedAnswer(
-            f"polling job {printable(generation_id)}: the answer is larger than the {_size(limit)} "
-            f"legacy-stt reads.{again}, {MAX_ANSWER_HINT} if the result is really that big",
-            reason="too-large",
-            **common,
+        reason = "too-large"
+    elif answer.defect is not None:
+        reason, error = "not-json", "the answer uses a content encoding that was not asked for"
+    else:
+        try:
+            decoded = decode_json(answer.body)
+        except _Undecodable as undecodable:
+            reason, error = undecodable.reason, str(undecodable)
+        else:
+            if not isinstance(decoded, dict) or not isinstance(decoded.get("status"), str):
+                reason, error = "no-status", "the answer has no status"
+    if reason is None:
+        return PollAnswer(
+            status=decoded["status"],
+            result=decoded.get("result"),
+            error=decoded.get("error"),
+            retry_after=retry_after_from_headers(answer.headers),
         )
-    if answer.defect is not None:
-        raise UnexpectedAnswer(
-            f"polling job {printable(generation_id)}: the answer uses a content encoding that was not asked for.{again}",
-            reason="not-json",
-            **common,
+    again = f" The job is not lost: call {resume_hint(generation_id)} to try again"
+    if reason == "too-large":
+        message = (
+            f"the answer is larger than the {_size(limit)} legacy-stt reads.{again}, "
+            f"{MAX_ANSWER_HINT} if the result is really that big"
         )
-    try:
-        decoded = decode_json(answer.body)
-    except _Undecodable as error:
-        raise UnexpectedAnswer(
-            f"polling job {printable(generation_id)}: {error}.{again}",
-            reason=error.reason,
-            **common,
-        ) from None
-    if not isinstance(decoded, dict) or not isinstance(decoded.get("status"), str):
-        raise UnexpectedAnswer(
-            f"polling job {printable(generation_id)}: the answer has no status.{again}",
-            reason="no-status",
-            **common,
-        )
-    return PollAnswer(
-        status=decoded["status"],
-        result=decoded.get("result"),
-        error=decoded.get("error"),
-        retry_after=retry_after_from_headers(answer.headers),
+    else:
+        message = f"{error}.{again}"
+    raise UnexpectedAnswer(
+        f"polling job {printable(generation_id)}: {message}",
+        reason=reason,
+        status_code=answer.status,
+        request_id=request_id,
+        generation_id=generation_id,
     )
