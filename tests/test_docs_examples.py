@@ -1,4 +1,5 @@
-"""Every shell and Python example in README.md and MIGRATION.md runs as written, against the emulator.
+"""Every shell and Python example in README.md, MIGRATION.md and the documentation's pages (docs/)
+runs as written, against the emulator.
 
 Each fenced ``sh``/``python`` block is one test. It runs in a scratch
 directory holding the files the examples name (``payload.json``,
@@ -38,7 +39,15 @@ from _support import EXAMPLES, ROOT
 
 from legacy_stt.testing import Emulator
 
-DOCUMENTS = ("README.md", "MIGRATION.md")
+DOCUMENTS = (
+    "README.md",
+    "MIGRATION.md",
+    *sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "docs").rglob("*.md")
+        if "_generated" not in path.parts and "_build" not in path.parts
+    ),
+)
 LANGUAGES = {"sh": "sh", "bash": "sh", "python": "python"}
 SERVICE = "https://api.aimlapi.com"
 DOCS_KEY = "docs-example-key-0123456789"

@@ -3,13 +3,11 @@
 Each row runs one ``Client.stt`` call against a fresh emulator scripted to
 misbehave, and checks the outcome (the result or the typed error), the
 number of create requests, the number of jobs made (never more than one per
-call) and the time taken. The README shows the same table; a test keeps the
-two in step.
+call) and the time taken. The documentation's reliability page shows the same table,
+generated from ``SCENARIOS`` when the site is built (``tests/test_docs_site.py``).
 """
 
 from __future__ import annotations
-
-import pathlib
 
 import pytest
 
@@ -19,11 +17,8 @@ from legacy_stt.testing.fault_matrix import (
     SCENARIOS,
     SHELLS,
     Scenario,
-    markdown_table,
     run_scenario,
 )
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("shell", SHELLS)
@@ -66,11 +61,3 @@ def test_unknown_status_is_warned_about_once() -> None:
     observed = run_scenario(by_name["unknown status word, then completed"])
     unknown = [w for w in observed.warnings if w.startswith("UnknownStatusWarning")]
     assert len(unknown) == 1 and "'on-hold'" in unknown[0]
-
-
-def test_the_readme_shows_this_matrix() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, (
-        "README.md's fault matrix differs from the tests'; paste "
-        "legacy_stt.testing.fault_matrix.markdown_table() into it"
-    )

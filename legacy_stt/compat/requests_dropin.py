@@ -272,6 +272,8 @@ class LegacyTransport(BaseAdapter):
         cert: Any = None,
         proxies: Any = None,
     ) -> requests.Response:
+        """Answer a legacy ``POST`` to the endpoint on the two-step API (with the deprecation
+        warning); send every other request through requests' own transport adapter."""
         if request.method != "POST" or not request.url or not self.handles(request.url):
             return self._passthrough.send(
                 request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies

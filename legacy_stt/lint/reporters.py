@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from .._version import __version__
 from .result import ERROR, INFO, SEVERITIES, WARNING, CheckResult, Finding
-from .rules import rule_for
+from .rules import help_uri, rule_for
 
 __all__ = [
     "Reporter",
@@ -395,6 +395,7 @@ class SARIFReporter(_SpooledDocument):
                     "id": rule.code,
                     "name": _rule_name(rule.code),
                     "shortDescription": {"text": rule.summary},
+                    "helpUri": help_uri(rule.code),
                     "defaultConfiguration": {"level": self._LEVELS[rule.severity]},
                 }
             )

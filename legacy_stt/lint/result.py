@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 
 __all__ = ["ERROR", "WARNING", "INFO", "SEVERITIES", "Finding", "FindingSink", "CheckResult"]
 
+#: Severity of a finding that makes ``check`` fail: the payload or call cannot work as it is.
 ERROR = "error"
+#: Severity of a finding worth fixing; ``check`` fails on it with ``--strict``.
 WARNING = "warning"
+#: Severity of a finding that only informs (what a ``--target`` would change).
 INFO = "info"
 #: Most severe first.
 SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 from .result import ERROR, INFO, WARNING
 
-__all__ = ["Rule", "RULES", "rule_for"]
+__all__ = ["DOCS_URL", "Rule", "RULES", "help_uri", "rule_for", "rules_page"]
+
+#: Where legacy-stt's documentation is published; each code has an anchor on its ``rules`` page.
+DOCS_URL = "https://legacy-stt.readthedocs.io/en/latest/"
+#: The anchor of the section on ``schema.<keyword>`` codes.
+SCHEMA_ANCHOR = "schema-keyword"
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,32 @@ def rule_for(code: str, severity: str = ERROR) -> Rule:
         keyword = code.split(".", 1)[1]
         return Rule(code, severity, f"The payload breaks the schema's `{keyword}` rule.")
     return Rule(code, severity, code.replace("-", " ").capitalize() + ".")
+
+
+def _anchor(code: str) -> str:
+    return SCHEMA_ANCHOR if code.startswith("schema.") else code
+
+
+def help_uri(code: str) -> str:
+    """The documentation of ``code``: its section of the published rules page."""
+    return f"{DOCS_URL}rules.html#{_anchor(code)}"
+
+
+def rules_page() -> str:
+    """The documentation site's list of codes (Markdown), one section (and anchor) per code."""
+    severities = {ERROR: "error", WARNING: "warning", INFO: "info"}
+    parts = [
+        "Every finding of `legacy-stt check` carries one of these codes; each section's address\n"
+        "is the `helpUri` of the code's rule in SARIF output. Select or ignore codes in\n"
+        "`[tool.legacy-stt]` (`select`, `ignore`, `per-file-ignores`), and silence one line with\n"
+        "`# legacy-stt: ignore[code]` (see [the linter's page](linter.md)).\n",
+        "(schema-keyword)=\n## `schema.<keyword>`\n\n*error* — A parameter breaks the "
+        "published schema's rule named by the keyword: `schema.type` (a value of the wrong "
+        "type), `schema.enum` (not one of the allowed values), `schema.minimum`, "
+        "`schema.maximum`, `schema.pattern`, and the other JSON Schema keywords.\n",
+    ]
+    for rule in _CATALOGUE:
+        parts.append(
+            f"({rule.code})=\n## `{rule.code}`\n\n*{severities[rule.severity]}* — {rule.summary}\n"
+        )
+    return "\n".join(parts)

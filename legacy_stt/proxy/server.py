@@ -48,7 +48,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: The address the proxy listens on by default: loopback, for programs on this machine only.
 DEFAULT_HOST = "127.0.0.1"
+#: The port the proxy listens on by default.
 DEFAULT_PORT = 8765
 #: Largest request head (request line and headers) accepted; 431 beyond.
 MAX_HEAD_SIZE = 64 * 1024

@@ -1,0 +1,133 @@
+"""Sphinx configuration of legacy-stt's documentation site.
+
+Build it as CI does, warnings as errors (a broken link, anchor or reference fails):
+``python -m pip install ".[docs]" && python -m sphinx -W --keep-going -b html docs docs/_build/html``
+
+Two pages are generated from the tables the code and the tests use, each time the site is
+built: the fault matrix (``legacy_stt.testing.fault_matrix``) and the finding codes
+(``legacy_stt.lint.RULES``), written under ``_generated/`` and included by their pages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+from typing import Any
+
+from legacy_stt import __version__
+from legacy_stt.lint.rules import rules_page
+from legacy_stt.testing.fault_matrix import markdown_table
+
+HERE = Path(__file__).resolve().parent
+
+project = "legacy-stt"
+author = "the legacy-stt authors"
+copyright = "the legacy-stt authors"
+release = version = __version__
+
+extensions = ["myst_parser", "sphinx.ext.autodoc"]
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "_generated"]
+# Every heading down to #### gets an anchor, so pages (and the README) can link to sections.
+myst_heading_anchors = 4
+myst_enable_extensions = ["colon_fence"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+# Links to other projects' objects would need their inventories, fetched over the network:
+# the site builds offline, so type hints naming them stay plain text.
+nitpicky = False
+
+html_theme = "furo"
+html_title = f"legacy-stt {release}"
+html_static_path: list[str] = []
+
+
+#: The modules of the API reference, in order, each with what it is for. A name exported by
+#: more than one is documented with the first.
+API_MODULES = {
+    "legacy_stt": "The package: clients, drop-ins, policies, errors and warnings.",
+    "legacy_stt.proxy": "The compatibility proxy as an ASGI application, and its server.",
+    "legacy_stt.testing": "The emulator of the service.",
+    "legacy_stt.adapters": "Model adapters: the interface for plug-ins, and the registry.",
+    "legacy_stt.lint": "`legacy-stt check` as a library: the checker, its results, reporters.",
+    "legacy_stt.fix": "`legacy-stt fix` as a library: planning and applying rewrites.",
+    "legacy_stt.aio.http11": "The proxy's HTTP/1.1 client, for `AsyncClient(http_client=...)` too.",
+}
+
+
+def _directive(value: Any) -> str:
+    if inspect.isclass(value):
+        return "autoexception" if issubclass(value, BaseException) else "autoclass"
+    if inspect.isfunction(value) or inspect.isbuiltin(value):
+        return "autofunction"
+    return "autodata"
+
+
+def _doc_comment(module_name: str, name: str) -> list[str]:
+    """The ``#:`` comment above ``name`` in ``module_name`` or the submodule it comes from."""
+    import sys
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    candidates = [module_name, *sorted(m for m in sys.modules if m.startswith(module_name + "."))]
+    for candidate in candidates:
+        try:
+            docs = ModuleAnalyzer.for_module(candidate).find_attr_docs()
+        except Exception:  # noqa: BLE001 - a module without source: nothing to find there
+            continue
+        found = docs.get(("", name))
+        if found:
+            return [line for line in found if line.strip()]
+    return []
+
+
+def api_page() -> str:
+    """The API reference: every name in each module's ``__all__``, from its docstring."""
+    seen: dict[int, str] = {}
+    parts = []
+    for module_name, about in API_MODULES.items():
+        module = importlib.import_module(module_name)
+        lines = [f"## `{module_name}`", "", about, "", "```{eval-rst}"]
+        lines += [f".. module:: {module_name}", ""]
+        for name in module.__all__:
+            value = getattr(module, name)
+            first = seen.get(id(value)) if inspect.isclass(value) or callable(value) else None
+            if first is not None:
+                lines += [f"``{name}``: the same as :py:obj:`{first}`.", ""]
+                continue
+            if inspect.isclass(value) or callable(value):
+                seen[id(value)] = f"{module_name}.{name}"
+            directive = _directive(value)
+            if directive == "autodata":
+                # Data has no docstring of its own (autodoc would show its type's): the
+                # ``#:`` comment where it is defined, and its value when short.
+                lines += [f".. py:data:: {name}"]
+                shown = repr(value)
+                if len(shown) <= 80:
+                    lines += [f"   :value: {shown}"]
+                lines += [""] + [f"   {line}" for line in _doc_comment(module_name, name)] + [""]
+                continue
+            lines += [f".. {directive}:: {name}", ""]
+        lines += ["```", ""]
+        parts.append("\n".join(lines))
+    return "\n".join(parts)
+
+
+def _generate(app: Any) -> None:
+    generated = HERE / "_generated"
+    generated.mkdir(exist_ok=True)
+    for name, text in (
+        ("fault-matrix.md", markdown_table() + "\n"),
+        ("rules.md", rules_page()),
+        ("api.md", api_page()),
+    ):
+        path = generated / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")  # unchanged files keep Sphinx's cache
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _generate)
+    return {"parallel_read_safe": True}
