@@ -48,7 +48,7 @@ DOCUMENTS = (
         if "_generated" not in path.parts and "_build" not in path.parts
     ),
 )
-LANGUAGES = {"sh": "sh", "bash": "sh", "python": "python"}
+LANGUAGES = {"sh": "sh", "bash": "sh", "python": "python", "javascript": "javascript"}
 SERVICE = "https://api.aimlapi.com"
 DOCS_KEY = "docs-example-key-0123456789"
 
@@ -115,7 +115,7 @@ EXAMPLES_IN_DOCS = tuple(_examples())
 
 
 def test_the_documents_have_examples_of_both_languages() -> None:
-    assert {example.language for example in EXAMPLES_IN_DOCS} == {"sh", "python"}
+    assert {example.language for example in EXAMPLES_IN_DOCS} == {"sh", "python", "javascript"}
     assert sum(not e.directive.startswith("skip") for e in EXAMPLES_IN_DOCS) >= 10
 
 
@@ -194,6 +194,11 @@ def test_example_runs_as_written(example: Example, docs_emulator: Emulator, scra
             body = body.replace("127.0.0.1:8765", address)
         if example.language == "sh":
             command = ["bash", "-e", "-o", "pipefail", "-c", body]
+        elif example.language == "javascript":
+            node = shutil.which("node")
+            if node is None:
+                pytest.skip(f"{example.name}: Node.js is not installed")
+            command = [node, "--input-type=module", "-e", body]
         elif directive in ("pytest", "pytest-as-written"):
             (scratch / "test_example.py").write_text(body)
             command = [
