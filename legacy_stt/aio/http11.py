@@ -17,8 +17,10 @@ any other end (a limit reached, a cancellation, a parse error) closes it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
+import select
 import ssl
 import time
 import urllib.parse
@@ -33,10 +35,14 @@ __all__ = ["BadAnswer", "ConnectFailed", "ConnectionPool", "Headers", "Progress"
 
 logger = logging.getLogger(__name__)
 
-#: Seconds an idle connection is kept for reuse (as long as aiohttp keeps one).
+#: Seconds an idle connection is kept for reuse (as long as aiohttp keeps one), then closed.
 IDLE_TIMEOUT = 15.0
 #: Idle connections kept per host; more are closed as they come back.
 MAX_IDLE_PER_HOST = 1024
+#: The largest answer head (status line and headers) read, and the most header lines: a
+#: server sending more is not answering (aiohttp refuses less).
+MAX_HEAD_SIZE = 64 * 1024
+MAX_HEADERS = 256
 
 
 class ConnectFailed(OSError):
@@ -95,6 +101,8 @@ class _Connection(asyncio.Protocol):
         self.cut = False  # reading stopped early (a limit, an encoding): not reusable
         self.unfinished = False  # the request was not wholly written: not reusable
         self.keep_alive = False  # the whole answer allows another request after it
+        self._lines: list[tuple[bytes, bytes]] = []
+        self._head_left: int | None = None  # bytes the head may still take, while it is read
         self.framed = False  # a length or chunked framing: the end is known without EOF
         self._informational = False
 
@@ -110,17 +118,32 @@ class _Connection(asyncio.Protocol):
             self._close()
             return
         try:
-            self.parser.feed_data(data)
+            # While a head is read, it is fed no further than its limit allows; once it is
+            # complete (its callback sets ``_head_left`` to None) the rest goes in whole.
+            while data and self.reading:
+                if self._head_left is None:
+                    self.parser.feed_data(data)
+                    return
+                piece, data = data[: self._head_left + 1], data[self._head_left + 1 :]
+                self._head_left -= len(piece)
+                self.parser.feed_data(piece)
+                if self._head_left is not None and self._head_left < 0 and self.reading:
+                    self._fail(BadAnswer(f"the answer's head is over {MAX_HEAD_SIZE} bytes"))
+                    return
+            if data:
+                self._close()  # bytes after the whole answer: not a connection to reuse
         except httptools.HttpParserError as error:
             self._fail(BadAnswer(f"not a valid HTTP answer ({type(error).__name__})"))
 
     def eof_received(self) -> bool:
-        self._ended()
+        self.closed = True  # before connection_lost, a loop turn later: not to be reused
+        self._ended(broken=False)
         return False  # close the transport
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        self._ended()
+        # An error (a reset) is not an answer's end, even of one that ends with the connection.
+        self._ended(broken=exc is not None)
         self._wake_writer()
 
     def pause_writing(self) -> None:
@@ -142,28 +165,40 @@ class _Connection(asyncio.Protocol):
         if not self.reading:  # an answer nobody asked for (a second one to a request, say)
             self._fail(BadAnswer("an answer to no request"))
             return
-        self.headers = Headers()
+        self._lines = []
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if not self.reading:
-            return
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        previous = self.headers.get(key)
-        dict.__setitem__(self.headers, key, text if previous is None else f"{previous}, {text}")
+        if self.reading and len(self._lines) <= MAX_HEADERS:
+            self._lines.append((name, value))
 
     def on_headers_complete(self) -> None:
         if not self.reading:
+            return
+        self._head_left = None
+        if len(self._lines) > MAX_HEADERS:
+            self._fail(BadAnswer(f"the answer has over {MAX_HEADERS} header lines"))
             return
         status = self.parser.get_status_code()
         if 100 <= status < 200:
             self._informational = True  # 100 Continue and the like: the answer follows
             return
         self.status = status
-        headers = self.headers
-        self.framed = "content-length" in headers or "chunked" in headers.get(
-            "transfer-encoding", ""
+        # Repeated names joined once, in order (joining as they come costs the square).
+        collected: dict[str, list[str]] = {}
+        for name, value in self._lines:
+            collected.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        self.headers = headers = Headers(
+            (key, values[0] if len(values) == 1 else ", ".join(values))
+            for key, values in collected.items()
         )
+        # Framing as llhttp reads it: chunked when it is the last transfer coding (in any
+        # case); a length only without a transfer coding; else the answer ends with the
+        # connection.
+        coding = headers.get("transfer-encoding")
+        if coding is not None:
+            self.framed = coding.rsplit(",", 1)[-1].strip().lower() == "chunked"
+        else:
+            self.framed = "content-length" in headers
         try:
             self.body = self.make_body(status, headers) if self.make_body else None
         except UnwantedEncoding:
@@ -191,6 +226,7 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         if self._informational:
             self._informational = False
+            self._head_left = MAX_HEAD_SIZE  # the final answer's head comes next
             return
         if self.reading:
             self.complete = True
@@ -217,10 +253,10 @@ class _Connection(asyncio.Protocol):
                 waiter.exception()  # retrieved here: only one of the two is awaited, maybe
         self._close()
 
-    def _ended(self) -> None:
+    def _ended(self, *, broken: bool) -> None:
         if not self.reading:
             return
-        if self.status and not self.framed and not self.complete:
+        if self.status and not self.framed and not self.complete and not broken:
             # An answer without a length ends where the connection does.
             self.complete = True
             self._finish()
@@ -250,6 +286,7 @@ class _Connection(asyncio.Protocol):
         self.body = None
         self.complete = self.cut = self.framed = self._informational = False
         self.unfinished = self.keep_alive = False
+        self._head_left = MAX_HEAD_SIZE
         self.reading = True
 
     def write(self, data: bytes) -> None:
@@ -298,10 +335,13 @@ def _request_head(
 
 
 class ConnectionPool:
-    """Kept-alive HTTP/1.1 connections to any number of hosts, for one event loop.
+    """Kept-alive HTTP/1.1 connections to any number of hosts, for one event loop at a time.
 
     ``ssl_context`` verifies https servers (the system's trust store by
-    default). ``aclose()`` closes every connection.
+    default). A connection idle for ``idle_timeout`` seconds is closed.
+    ``aclose()`` closes every connection; the pool sends nothing after it.
+    Close the pool before its event loop ends: a connection left open on a
+    closed loop can only be dropped, not closed.
     """
 
     def __init__(
@@ -314,14 +354,18 @@ class ConnectionPool:
         self._ssl_context = ssl_context
         self.idle_timeout = idle_timeout
         self.max_idle_per_host = max_idle_per_host
-        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        # oldest first: expired connections are taken from the left, reused ones from the right
+        self._idle: dict[tuple[str, str, int], collections.deque[_Connection]] = {}
         self._busy: set[_Connection] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._sweeper: asyncio.TimerHandle | None = None
         self._targets: dict[str, tuple[tuple[str, str, int], str, bytes]] = {}
+        self.closed = False
 
     def __repr__(self) -> str:
         idle = sum(len(connections) for connections in self._idle.values())
-        return f"<ConnectionPool idle={idle} busy={len(self._busy)}>"
+        state = " closed" if self.closed else ""
+        return f"<ConnectionPool{state} idle={idle} busy={len(self._busy)}>"
 
     @property
     def stack(self) -> str:
@@ -329,9 +373,13 @@ class ConnectionPool:
         return f"httptools/{httptools.__version__}"
 
     async def aclose(self) -> None:
+        self.closed = True
         self._forget()
 
     def _forget(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         for connections in self._idle.values():
             for connection in connections:
                 connection.abort()
@@ -358,7 +406,23 @@ class ConnectionPool:
                 self._targets[url] = found
         return found
 
+    def _expire(self, now: float) -> None:
+        """Close the connections idle for ``idle_timeout``; keep a sweep due while any are idle."""
+        for key, idle in list(self._idle.items()):
+            while idle and now - idle[0].idle_since >= self.idle_timeout:
+                idle.popleft().abort()
+            if not idle:
+                del self._idle[key]
+        if self._idle and self._sweeper is None and self._loop is not None:
+            self._sweeper = self._loop.call_later(self.idle_timeout, self._sweep)
+
+    def _sweep(self) -> None:
+        self._sweeper = None
+        self._expire(time.monotonic())
+
     async def _connection(self, key: tuple[str, str, int]) -> _Connection:
+        if self.closed:
+            raise RuntimeError("this ConnectionPool is closed")
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             # Connections belong to the loop that made them: a pool used from another loop
@@ -369,7 +433,7 @@ class ConnectionPool:
         now = time.monotonic()
         while idle:
             connection = idle.pop()
-            if not connection.closed and now - connection.idle_since < self.idle_timeout:
+            if now - connection.idle_since < self.idle_timeout and _still_quiet(connection):
                 return connection
             connection.abort()
         scheme, host, port = key
@@ -394,15 +458,19 @@ class ConnectionPool:
 
     def _release(self, connection: _Connection) -> None:
         self._busy.discard(connection)
-        if not connection.reusable:
+        if not connection.reusable or self.closed:
             connection.abort()
             return
-        idle = self._idle.setdefault(connection.key, [])
+        now = time.monotonic()
+        idle = self._idle.get(connection.key)
+        if idle is None:
+            idle = self._idle[connection.key] = collections.deque()
         if len(idle) >= self.max_idle_per_host:
             connection.abort()
             return
-        connection.idle_since = time.monotonic()
+        connection.idle_since = now
         idle.append(connection)
+        self._expire(now)
 
     async def send(
         self,
@@ -450,3 +518,23 @@ class ConnectionPool:
             return connection.status, connection.headers, connection.body
         finally:
             self._release(connection)
+
+
+def _still_quiet(connection: _Connection) -> bool:
+    """An idle connection can carry a request: open, and nothing waiting to be read on it.
+
+    A byte already in the socket's buffer, not yet handed to the protocol by the loop, is an
+    answer to no request or the server's close: either way the next answer could not be told
+    from it (urllib3 checks the same before it reuses a connection).
+    """
+    transport = connection.transport
+    if connection.closed or transport is None or transport.is_closing():
+        return False
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return True
+    try:
+        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
