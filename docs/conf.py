@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from legacy_stt.lint.rules import rules_page
 from legacy_stt.testing.fault_matrix import markdown_table
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
 
 project = "legacy-stt"
 author = "the legacy-stt authors"
@@ -31,6 +33,7 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "_generated"]
 # Every heading down to #### gets an anchor, so pages (and the README) can link to sections.
 myst_heading_anchors = 4
+myst_heading_slug_func = "slugs.github_slug"
 myst_enable_extensions = ["colon_fence"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
@@ -67,8 +70,6 @@ def _directive(value: Any) -> str:
 
 def _doc_comment(module_name: str, name: str) -> list[str]:
     """The ``#:`` comment above ``name`` in ``module_name`` or the submodule it comes from."""
-    import sys
-
     from sphinx.pycode import ModuleAnalyzer
 
     candidates = [module_name, *sorted(m for m in sys.modules if m.startswith(module_name + "."))]
