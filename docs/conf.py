@@ -3,15 +3,18 @@
 Build it as CI does, warnings as errors (a broken link, anchor or reference fails):
 ``python -m pip install ".[docs]" && python -m sphinx -W --keep-going -b html docs docs/_build/html``
 
-Two pages are generated from the tables the code and the tests use, each time the site is
-built: the fault matrix (``legacy_stt.testing.fault_matrix``) and the finding codes
-(``legacy_stt.lint.RULES``), written under ``_generated/`` and included by their pages.
+Three parts are generated each time the site is built, from what the code and the tests use:
+the fault matrix (``legacy_stt.testing.fault_matrix``), the finding codes
+(``legacy_stt.lint.RULES``) and the API reference (each module's ``__all__``). A page asks for
+one with a line ``<!-- generated: NAME -->``, which is replaced as the page is read: nothing is
+written into the source tree.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ release = version = __version__
 
 extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_generated"]
+exclude_patterns = ["_build", "_ext"]
 # Every heading down to #### gets an anchor, so pages (and the README) can link to sections.
 myst_heading_anchors = 4
 myst_heading_slug_func = "slugs.github_slug"
@@ -116,19 +119,19 @@ def api_page() -> str:
     return "\n".join(parts)
 
 
-def _generate(app: Any) -> None:
-    generated = HERE / "_generated"
-    generated.mkdir(exist_ok=True)
-    for name, text in (
-        ("fault-matrix.md", markdown_table() + "\n"),
-        ("rules.md", rules_page()),
-        ("api.md", api_page()),
-    ):
-        path = generated / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")  # unchanged files keep Sphinx's cache
+#: What each ``<!-- generated: NAME -->`` line of a page stands for.
+GENERATED = {
+    "fault-matrix": lambda: markdown_table() + "\n",
+    "rules": rules_page,
+    "api": api_page,
+}
+_MARKER = re.compile(r"^<!-- generated: ([\w-]+) -->$", re.MULTILINE)
+
+
+def _insert_generated(app: Any, docname: str, source: list[str]) -> None:
+    source[0] = _MARKER.sub(lambda found: GENERATED[found.group(1)](), source[0])
 
 
 def setup(app: Any) -> dict[str, Any]:
-    app.connect("builder-inited", _generate)
+    app.connect("source-read", _insert_generated)
     return {"parallel_read_safe": True}
