@@ -551,3 +551,30 @@ def test_refusals_are_logged_with_what_was_refused(
     ), lines
     assert any(line.startswith("GET /healthz 421 ") and "evil.example" in line for line in lines)
     assert any("400" in line and "not valid HTTP" in line for line in lines), lines
+
+
+def test_an_answer_nested_past_what_json_reads_is_a_502_that_names_the_job(
+    stt_emulator: Emulator,
+) -> None:
+    # orjson reads 1,024 levels, json fewer: the proxy must answer as json decides (a 502
+    # with the job's id), not fail on writing the reply (a 500 without it).
+    deep = "[" * 990 + "]" * 990
+    body = (
+        '{"status": "completed", "result": {"metadata": {}, "results": {"channels": '
+        f'[{{"alternatives": [{{"transcript": "x", "deep": {deep}}}]}}]}}}}}}'
+    )
+    stt_emulator.inject("poll", 200, body=body.encode(), times=100)
+    with CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, poll_policy=FAST_POLLS, poll_timeout=10
+    ) as proxy:
+        status, headers, body = call(
+            proxy,
+            "POST",
+            "/v1/stt",
+            json.dumps(PAYLOAD).encode(),
+            {"Authorization": f"Bearer {SECRET_KEY}", "Content-Type": "application/json"},
+        )
+    answer = json.loads(body)
+    assert status == 502, body[:300]
+    assert answer["generation_id"] in stt_emulator.jobs
+    assert headers["X-Generation-Id"] == answer["generation_id"]
