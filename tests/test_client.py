@@ -396,6 +396,19 @@ def test_a_key_no_header_can_carry_is_refused_without_quoting_it(
     assert stt_emulator.requests == []
 
 
+@pytest.mark.parametrize("key", [b"sk-bytes-key", 12345])
+def test_a_key_that_is_not_a_string_is_a_clear_error_everywhere(key: Any) -> None:
+    from legacy_stt.compat.endpoint import LegacyEndpoint
+
+    for make in (
+        lambda: Client(key),
+        lambda: LegacyEndpoint(base_url="https://api.aimlapi.com", api_key=key),
+        lambda: legacy_stt.patch_requests(api_key=key),
+    ):
+        with pytest.raises(ConfigurationError, match="string"):
+            make()
+
+
 def test_service_down_is_service_unreachable() -> None:
     with Emulator() as service:
         url = service.url

@@ -274,6 +274,21 @@ def test_key_from_the_environment_when_the_call_sends_none(
     assert stt_emulator.creates[0].authorized
 
 
+@pytest.mark.parametrize("key", ["sk-caller-\u00e9", "sk\tcaller"])
+def test_a_callers_key_no_header_can_carry_is_a_401_not_the_environments_key(
+    stt_emulator: Emulator, monkeypatch: Any, key: str
+) -> None:
+    # The caller meant to send a key: running the call on the environment's instead would
+    # bill someone else, and the caller would not know.
+    monkeypatch.setenv("AIML_API_KEY", SECRET_KEY)
+    with patch_requests(base_url=stt_emulator.url, poll_policy=FAST_POLLS):
+        response = _post(headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 401
+    assert "Authorization header" in response.json()["message"]
+    assert key not in response.text
+    assert stt_emulator.requests == []
+
+
 def test_configured_key_replaces_the_one_old_code_sends() -> None:
     with Emulator(api_key=SECRET_KEY, job_duration=0.01) as service:
         with patch_requests(base_url=service.url, api_key=SECRET_KEY, poll_policy=FAST_POLLS):

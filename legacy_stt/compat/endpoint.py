@@ -278,6 +278,8 @@ class CallerAuthorization:
     key: APIKey | None
     #: ``Bearer`` with nothing after it: a key variable that is not set, most likely.
     empty: bool = False
+    #: Why the bearer key given cannot be sent (``key_problem``), if it cannot.
+    problem: str | None = None
 
     @classmethod
     def of(cls, header: str | CallerAuthorization | None) -> CallerAuthorization:
@@ -286,7 +288,10 @@ class CallerAuthorization:
         key = bearer_key(header)
         scheme, _, rest = (header or "").strip().partition(" ")
         empty = scheme.lower() == "bearer" and not rest.strip()
-        return cls(header is not None, APIKey(key) if key else None, empty)
+        problem = None
+        if key is None and scheme.lower() == "bearer" and rest.strip():
+            problem = key_problem(rest.strip())
+        return cls(header is not None, APIKey(key) if key else None, empty, problem)
 
 
 @dataclass(frozen=True)
@@ -426,6 +431,11 @@ def key_for_call(
 ) -> APIKey:
     """The key a legacy call runs with: ``fixed`` (the operator's), else the caller's bearer
     key, else ``default``; an ``AuthenticationError`` (401) that says what is wrong if none."""
+    if fixed is None and authorization.problem is not None:
+        # Not replaced by the default key: the caller meant to send one, and would not know.
+        raise AuthenticationError(
+            f"the key in the Authorization header {authorization.problem}", status_code=401
+        )
     key = fixed or authorization.key or default
     if key is None:
         if authorization.empty:

@@ -58,6 +58,8 @@ class APIKey:
     def __init__(self, value: str) -> None:
         # Checked here, once for every source (argument, environment, a caller's header): an
         # HTTP stack refusing the header later would quote the key in its error.
+        if not isinstance(value, str):
+            raise ConfigurationError(f"the API key must be a string; got {type(value).__name__}")
         problem = key_problem(value)
         if problem is not None:
             raise ConfigurationError(f"the API key {problem}")

@@ -50,6 +50,7 @@ from ..aio.transport import environment_proxy, new_aiohttp_session
 from ..compat.async_endpoint import AsyncLegacyEndpoint
 from ..compat.endpoint import (
     DEFAULT_MAX_BODY_SIZE,
+    CallerAuthorization,
     LegacyReply,
     bearer_key,
     error_body,
@@ -794,6 +795,9 @@ class _Exchange:
                 "the Authorization header holds an empty key (`Bearer ` and nothing after it): "
                 "is the variable it comes from, such as AIML_API_KEY, set where the request is made?"
             )
+        elif authorization and CallerAuthorization.of(authorization).problem is not None:
+            problem = CallerAuthorization.of(authorization).problem
+            message = f"the key in the Authorization header {problem}"
         elif authorization:
             message = (
                 "the Authorization header is not a bearer key: send `Authorization: Bearer <key>`"
