@@ -119,17 +119,24 @@ def api_page() -> str:
     return "\n".join(parts)
 
 
-#: What each ``<!-- generated: NAME -->`` line of a page stands for.
+#: What each ``<!-- generated: NAME -->`` line of a page stands for, and the modules it is
+#: made from (a page is read again when one of them changes).
 GENERATED = {
-    "fault-matrix": lambda: markdown_table() + "\n",
-    "rules": rules_page,
-    "api": api_page,
+    "fault-matrix": (lambda: markdown_table() + "\n", ["legacy_stt.testing.fault_matrix"]),
+    "rules": (rules_page, ["legacy_stt.lint.rules"]),
+    "api": (api_page, list(API_MODULES)),
 }
 _MARKER = re.compile(r"^<!-- generated: ([\w-]+) -->$", re.MULTILINE)
 
 
 def _insert_generated(app: Any, docname: str, source: list[str]) -> None:
-    source[0] = _MARKER.sub(lambda found: GENERATED[found.group(1)](), source[0])
+    def generated(found: re.Match[str]) -> str:
+        make, modules = GENERATED[found.group(1)]
+        for name in modules:
+            app.env.note_dependency(inspect.getsourcefile(importlib.import_module(name)))
+        return str(make())
+
+    source[0] = _MARKER.sub(generated, source[0])
 
 
 def setup(app: Any) -> dict[str, Any]:

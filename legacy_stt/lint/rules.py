@@ -42,6 +42,12 @@ _CATALOGUE = (
     Rule("audio-buffer", ERROR, "The embedded `audio.buffer` carries no valid bytes."),
     Rule("audio-empty", ERROR, "The embedded audio has no bytes."),
     Rule(
+        "not-json",
+        ERROR,
+        "A value JSON cannot hold (NaN, an infinite number, or another Python type).",
+    ),
+    Rule("no-adapter", ERROR, "No installed model adapter runs payloads of this model."),
+    Rule(
         "too-large",
         ERROR,
         "The payload (32 MiB) or the file (64 MiB for check) is larger than legacy-stt reads.",
@@ -60,6 +66,16 @@ _CATALOGUE = (
     ),
     Rule("legacy-endpoint", WARNING, "Code calls the deprecated one-call endpoint."),
     Rule("python-syntax", WARNING, "A Python file that does not parse was not scanned."),
+    Rule(
+        "js-not-scanned",
+        WARNING,
+        "A JavaScript or TypeScript file that names the API was not scanned: install the js extra.",
+    ),
+    Rule(
+        "js-too-large",
+        WARNING,
+        "A JavaScript or TypeScript file over 1 MiB that names the API was not parsed.",
+    ),
     Rule(
         "python-too-large",
         WARNING,
