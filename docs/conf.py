@@ -57,8 +57,10 @@ API_MODULES = {
     "legacy_stt.proxy": "The compatibility proxy as an ASGI application, and its server.",
     "legacy_stt.testing": "The emulator of the service.",
     "legacy_stt.adapters": "Model adapters: the interface for plug-ins, and the registry.",
+    "legacy_stt.adapters.deepgram": "The Deepgram-shaped model adapters, and what plug-ins reuse.",
     "legacy_stt.lint": "`legacy-stt check` as a library: the checker, its results, reporters.",
     "legacy_stt.fix": "`legacy-stt fix` as a library: planning and applying rewrites.",
+    "legacy_stt.payloads.schema": "The JSON Schemas payloads and answers are checked against.",
     "legacy_stt.aio.http11": "The proxy's HTTP/1.1 client, for `AsyncClient(http_client=...)` too.",
 }
 

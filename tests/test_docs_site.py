@@ -33,6 +33,8 @@ DOCUMENTED = {
     "legacy_stt.proxy": ("CompatibilityProxy",),
     "legacy_stt.testing": (),
     "legacy_stt.adapters": ("ModelAdapter", "ParameterRule", "get_adapter", "register_adapter"),
+    "legacy_stt.adapters.deepgram": (),
+    "legacy_stt.payloads.schema": (),
     "legacy_stt.lint": (),
     "legacy_stt.fix": (),
     "legacy_stt.aio.http11": (),
