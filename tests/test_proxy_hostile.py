@@ -578,3 +578,21 @@ def test_an_answer_nested_past_what_json_reads_is_a_502_that_names_the_job(
     assert status == 502, body[:300]
     assert answer["generation_id"] in stt_emulator.jobs
     assert headers["X-Generation-Id"] == answer["generation_id"]
+
+
+def test_a_callers_key_no_header_can_carry_is_a_401_that_says_why(
+    stt_emulator: Emulator,
+) -> None:
+    with CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, fallback_api_key=SECRET_KEY
+    ) as proxy:
+        status, _, body = call(
+            proxy,
+            "POST",
+            "/v1/stt",
+            json.dumps(PAYLOAD).encode(),
+            {"Authorization": "Bearer sk-a\tb", "Content-Type": "application/json"},
+        )
+    assert status == 401
+    assert "control character" in json.loads(body)["message"]
+    assert stt_emulator.requests == []  # not run on the operator's key instead

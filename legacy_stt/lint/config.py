@@ -335,7 +335,8 @@ class FindingPolicy:
             if found is not None:
                 top = found.rstrip(os.sep) + os.sep
                 if all(top != known_top for known_top, _ in self._work_trees):
-                    self._work_trees.append((top, git_ignored(Path(found))))
+                    # the top is known: one git call for its ignored files, not two
+                    self._work_trees.append((top, _ignored_in(found)))
         self._outside_git[directory] = outside
         return outside
 
@@ -423,15 +424,16 @@ def git_ignored(root: Path) -> Callable[[str], bool]:
     every ``.gitignore``, ``.git/info/exclude`` and the global excludes file.
     Outside a work tree, or without git, nothing is ignored.
     """
+    top = _work_tree_of(str(root))
+    if top is None:
+        logger.debug("not in a git work tree (or no git): .gitignore is not read")
+        return lambda path: False
+    return _ignored_in(top)
+
+
+def _ignored_in(top: str) -> Callable[[str], bool]:
+    """``git_ignored`` for the work tree whose top directory is ``top``."""
     try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.strip()
         listed = subprocess.run(
             ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
             cwd=top,
@@ -440,7 +442,7 @@ def git_ignored(root: Path) -> Callable[[str], bool]:
             check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        logger.debug("not in a git work tree (or no git): .gitignore is not read")
+        logger.debug("git could not list the ignored files of %s: .gitignore is not read", top)
         return lambda path: False
     files: set[str] = set()
     directories: set[str] = set()

@@ -790,13 +790,13 @@ class _Exchange:
         if bearer_key(authorization) is not None:
             return True
         sent = self.header("authorization")
+        problem = CallerAuthorization.of(authorization).problem if authorization else None
         if sent is not None and empty_bearer(sent):
             message = (
                 "the Authorization header holds an empty key (`Bearer ` and nothing after it): "
                 "is the variable it comes from, such as AIML_API_KEY, set where the request is made?"
             )
-        elif authorization and CallerAuthorization.of(authorization).problem is not None:
-            problem = CallerAuthorization.of(authorization).problem
+        elif problem is not None:
             message = f"the key in the Authorization header {problem}"
         elif authorization:
             message = (
