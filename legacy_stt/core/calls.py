@@ -246,11 +246,11 @@ class ClientCore:
         # A body the target's schema rejects would be a model adapter bug; catch it before it costs a request.
         if not adapter.create_schema:
             return
-        from ..payloads.schema import validator_for
+        from ..payloads.schema import create_body_check, validator_for
 
-        validator = validator_for(adapter.create_schema)
-        if validator.is_valid(body):
+        if create_body_check(adapter.create_schema)(body):
             return
+        validator = validator_for(adapter.create_schema)
         problems = [
             Problem(
                 "/" + "/".join(str(part) for part in error.absolute_path),

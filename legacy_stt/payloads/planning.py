@@ -76,12 +76,12 @@ def _values_sent_as_given_problems(
     """
     if not adapter.create_schema:
         return None
-    from .schema import validator_for
+    from .schema import create_body_check, validator_for
     from .validation import problem_from_error
 
-    validator = validator_for(adapter.create_schema)
-    if validator.is_valid(body):
+    if create_body_check(adapter.create_schema)(body):
         return None
+    validator = validator_for(adapter.create_schema)  # says what is wrong
     problems = []
     for error in validator.iter_errors(body):
         key = error.absolute_path[0] if error.absolute_path else None

@@ -1,4 +1,5 @@
-"""Writes ``legacy_stt/_compiled_schema.py``: fastjsonschema's code for the legacy families.
+"""Writes ``legacy_stt/_compiled_schema.py``: fastjsonschema's code for the legacy families
+and for the members of the targets' create schemas.
 
 Run ``python -m legacy_stt.payloads.schema_codegen`` after the shipped schema changes
 (the test suite fails until then: ``tests/test_fast_checks.py``). The
@@ -13,7 +14,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .schema import COMPILED_MODULE, FASTJSONSCHEMA_OPTIONS, canonical, for_fastjsonschema
+from .schema import (
+    COMPILED_MODULE,
+    CREATE_SCHEMA_NAMES,
+    FASTJSONSCHEMA_OPTIONS,
+    canonical,
+    create_member_schemas,
+    for_fastjsonschema,
+)
 
 __all__ = ["compiled_module_source", "write_compiled_module"]
 
@@ -25,7 +33,8 @@ def compiled_module_source(
     """The text of ``legacy_stt/_compiled_schema.py``: compiled checks of the named schemas.
 
     ``CHECKS`` holds a check of each schema and ``MEMBER_CHECKS`` one of each
-    of its members (``members``: their schemas, by schema name). Each check
+    member of the schemas ``members`` names (their schemas, by schema name:
+    those above, and others checked member by member only). Each check
     is fastjsonschema's code (with the options above), renamed;
     ``SOURCES`` and ``MEMBER_SOURCES`` record the schemas they were made
     from, so that a stale one is never used.
@@ -50,21 +59,25 @@ def compiled_module_source(
         prefix = "validate_" + re.sub(r"\W", "_", name)
         checks.append(f"    {name!r}: {function(schema, prefix)},\n")
         sources.append(f"    {name!r}: {canonical(schema)!r},\n")
+    # members of the schemas above, and of schemas checked member by member only
+    for name, named_members in members.items():
+        prefix = "validate_" + re.sub(r"\W", "_", name)
         entries, entry_sources = [], []
-        for index, (member, member_schema) in enumerate(members.get(name, {}).items()):
+        for index, (member, member_schema) in enumerate(named_members.items()):
             entries.append(f"        {member!r}: {function(member_schema, f'{prefix}_{index}')},\n")
             entry_sources.append(f"        {member!r}: {canonical(member_schema)!r},\n")
         member_checks.append(f"    {name!r}: {{\n{''.join(entries)}    }},\n")
         member_sources.append(f"    {name!r}: {{\n{''.join(entry_sources)}    }},\n")
     return (
-        '"""Compiled yes/no checks of the legacy request\'s families. Generated: do not edit.\n'
+        '"""Compiled yes/no checks of the legacy request\'s families and of the members of\n'
+        "the targets' create schemas. Generated: do not edit.\n"
         "\n"
         "Written by ``python -m legacy_stt.payloads.schema_codegen`` with fastjsonschema "
         f"{fastjsonschema.VERSION} from the\n"
         "family schemas that ``legacy_stt.payloads.validation.legacy_families()`` derives from\n"
-        "``schemas/legacy-request.schema.json``. A check whose schema has changed since is\n"
-        "not used (its family is compiled at run time instead), and the test suite fails\n"
-        "until this file is written again.\n"
+        "``schemas/legacy-request.schema.json``, and from ``schemas/create-*.schema.json``. A\n"
+        "check whose schema has changed since is not used (jsonschema, or a compile at run\n"
+        "time, stands in), and the test suite fails until this file is written again.\n"
         '"""\n'
         "\n"
         "# ruff: noqa\n"
@@ -107,7 +120,11 @@ def write_compiled_module() -> str:
     families = legacy_families()
     source = compiled_module_source(
         {family.name: family.schema for family in families},
-        {family.name: family.member_schemas() for family in families},
+        {
+            **{family.name: family.member_schemas() for family in families},
+            # the targets' create bodies, checked on every call (schema.create_body_check)
+            **{name: create_member_schemas(name) for name in CREATE_SCHEMA_NAMES},
+        },
     )
     with open(path, "w", encoding="utf-8", newline="\n") as file:
         file.write(source)
