@@ -324,6 +324,13 @@ def ascii_escaped(text: object, *, limit: int, field: bool = False) -> str:
     value = str(text)
     if not field:
         value = " ".join(value.split())
+    if (
+        len(value) <= limit
+        and value.isascii()
+        and value.isprintable()
+        and not (field and (" " in value or "\\" in value))
+    ):
+        return value  # the common case, nothing to escape: one line per request in the proxy's log
     out = []
     for char in value:
         if char == "\\" and field:

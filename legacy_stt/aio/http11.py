@@ -54,7 +54,12 @@ class BadAnswer(ConnectionError):
 
 
 class Progress(Protocol):
-    """What ``send`` reports as the exchange goes (``AsyncServiceTransport``'s exchange)."""
+    """What ``send`` reports as the exchange goes (``AsyncServiceTransport``'s exchange).
+
+    ``on_sending`` comes before a streamed body's first byte; a request
+    written whole in one go reports ``on_written`` alone, which says it was
+    sent as well.
+    """
 
     def on_connected(self) -> None: ...
 
@@ -497,11 +502,12 @@ class ConnectionPool:
         try:
             progress.on_connected()
             connection.start(make_body)
-            progress.on_sending()
             if body is None or isinstance(body, (bytes, bytearray)):
+                # written whole, at once: on_written alone (one bound to set, not two)
                 connection.write(head + body if body else head)
                 progress.on_written()
             else:
+                progress.on_sending()
                 connection.write(head)
                 connection.unfinished = True
                 async for chunk in body:

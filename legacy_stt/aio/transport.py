@@ -221,7 +221,7 @@ class _Exchange:
     def on_written(self) -> None:
         # Once: the read timeout bounds the whole answer from here, not from its last byte.
         if not self.written:
-            self.written = True
+            self.traced = self.connected = self.sent = self.written = True
             self.scope.deadline = min(self.limit, self._now() + self.request.read_timeout)
 
     def on_answer(self) -> None:
@@ -605,7 +605,11 @@ class AsyncServiceTransport:
 
     async def run(self, flow: Flow[T]) -> T:
         """Drive one flow of ``protocol``/``polling`` with this transport's send and sleep."""
-        return await run_flow_async(flow, self.send, anyio.sleep)
+        sender = self._sender
+        # aiohttp and the pool run on asyncio only: asyncio's sleep, without anyio's lookup of
+        # the running library at every call; httpx may be on trio.
+        sleep = asyncio.sleep if sender is not None and sender.name != "httpx" else anyio.sleep
+        return await run_flow_async(flow, self.send, sleep)
 
     def _sender_for_this_loop(self) -> _HTTPXSender | _AiohttpSender | _PoolSender:
         if self._sender is None:

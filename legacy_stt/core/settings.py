@@ -98,6 +98,7 @@ def _host_as_sent(url: str) -> str:
     return host.strip("[]").lower()
 
 
+@functools.lru_cache(maxsize=64)  # every client checks its base URL: the proxy makes one per call
 def is_loopback_url(url: str) -> bool:
     """True when ``url``'s host, as the HTTP stack reads it, is this machine."""
     try:

@@ -36,8 +36,9 @@ import email.utils
 import json
 import logging
 import os
+import sys
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from typing import Any, Callable, cast
 from urllib.parse import quote, unquote, urlsplit
 
@@ -405,6 +406,19 @@ def create_app(**options: Any) -> ProxyApp:
     return ProxyApp(**options)
 
 
+if sys.version_info >= (3, 11):
+
+    async def _within(awaitable: Awaitable[Message], seconds: float) -> Message:
+        """``awaitable``'s result, or ``TimeoutError`` after ``seconds``."""
+        # asyncio.timeout, not wait_for, which (up to 3.11) wraps each awaitable in a task of
+        # its own: one per chunk of every body
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.9 and 3.10
+    _within = asyncio.wait_for
+
+
 class _Gone(Exception):
     """The caller closed the connection."""
 
@@ -546,7 +560,7 @@ class _Exchange:
         """The request body as it arrives; 413 past ``limit``, 408 when it stalls."""
         while not self.body_ended:
             try:
-                message = await asyncio.wait_for(self._receive(), self.app.body_timeout)
+                message = await _within(self._receive(), self.app.body_timeout)
             except asyncio.TimeoutError:
                 self.close = True
                 raise RequestRejected(

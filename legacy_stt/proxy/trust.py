@@ -10,6 +10,7 @@ application applies them; they hold no state of their own.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -80,6 +81,7 @@ def parse_authority(text: str) -> Authority | None:
     return host, port
 
 
+@functools.lru_cache(maxsize=256)  # asked for every request; the answer is an immutable value
 def ip_of(host: str) -> Address | None:
     """The address ``host`` writes, if it is an IP literal (IPv4-mapped IPv6 as IPv4)."""
     try:
