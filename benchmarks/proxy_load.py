@@ -17,13 +17,19 @@ Every run times two rounds per level, in alternating order:
   the legacy endpoint did;
 * **proxy**: the same calls go to the proxy's ``POST /v1/stt``, which creates each job with
   ``POST /v1/stt/create``, polls ``GET /v1/stt/{id}`` (the default poll policy: first poll after
-  0.25 s, then each wait x1.5) and answers ``201`` with the legacy body.
+  0.25 s, then each wait x1.5) and answers ``201`` with the legacy body;
+* **floor** (a reference, not a goal; ``--no-floor`` leaves it out): what any create-and-poll
+  proxy costs on this machine -- a bare ASGI application on uvicorn (httptools, uvloop) in its
+  own process that reads the call, sends the same create, polls on the same schedule over
+  ``legacy_stt.aio.http11.ConnectionPool`` and answers the poll's result: no checks, no
+  translation, no notices, no log. The proxy's own cost is what it spends above this.
 
 A call counts as a failure unless it gets ``201`` and a body with a transcript. Reported per
 round: failures, wall time from release to the last answer, throughput (calls / wall time),
-median and p95 latency, and the CPU time the proxy and the emulator spent over the round
-(``/proc/<pid>/stat``) per call; then, per level, the medians over the runs and the ratios,
-and the proxy's peak memory (VmHWM). One untimed warm-up round on each side comes first.
+median and p95 latency, and the CPU time the side's own server (the proxy, the floor) and the
+emulator spent over the round (``/proc/<pid>/stat``) per call; then, per level, the medians
+over the runs and the ratios, and the proxy's peak memory (VmHWM). One untimed warm-up round
+on each side comes first; the sides take turns, in an order that rotates run by run.
 
 How to run it
 -------------
@@ -91,6 +97,104 @@ def serve_emulator(job_duration: float, backlog: int) -> int:
 
 
 # ---------------------------------------------------------------------------
+# the floor: create and polls, nothing else, in its own process
+
+
+def floor_app(upstream: str) -> Any:
+    """A bare ASGI application that turns a legacy JSON call into a create and polls."""
+    import asyncio
+
+    from legacy_stt.aio.http11 import ConnectionPool
+    from legacy_stt.core.bodies import AnswerBody
+    from legacy_stt.core.polling import PENDING_STATUSES, PollPolicy
+
+    headers = {
+        "Authorization": f"Bearer {BENCH_KEY}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "User-Agent": "floor",
+    }
+    policy = PollPolicy()  # the proxy's schedule, jitter included
+    pools: list[ConnectionPool] = []
+
+    class Quiet:  # the pool reports progress; the floor has no bounds to move
+        def on_connected(self) -> None: ...
+        def on_sending(self) -> None: ...
+        def on_written(self) -> None: ...
+        def on_answer(self) -> None: ...
+
+    def reader(status: int, found: Any) -> AnswerBody:
+        return AnswerBody(found.get("Content-Encoding"), found.get("Content-Length"), 1 << 20)
+
+    async def exchange(method: str, url: str, body: bytes | None) -> Any:
+        status, _, answer = await pools[0].send(method, url, headers, body, reader, Quiet())
+        if answer is None or not 200 <= status < 300:
+            raise RuntimeError(f"{method} {url}: {status}")
+        return json.loads(answer.value()[0])
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if not pools:
+            pools.append(ConnectionPool())
+        parts = []
+        while True:
+            message = await receive()
+            parts.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        payload = json.loads(b"".join(parts))
+        body = json.dumps({"model": payload["model"], "url": payload["url"]}).encode()
+        created = await exchange("POST", f"{upstream}/v1/stt/create", body)
+        attempt = 0
+        while True:
+            await asyncio.sleep(policy.delay(attempt))
+            attempt += 1
+            answer = await exchange("GET", f"{upstream}/v1/stt/{created['generation_id']}", None)
+            if answer.get("status") not in PENDING_STATUSES:
+                break
+        result = json.dumps(answer["result"]).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 201,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": result})
+
+    return app
+
+
+def serve_floor(upstream: str, backlog: int) -> int:
+    """Run the floor on uvicorn until standard input closes; its URL is the first line on stdout."""
+    import socket
+
+    import uvicorn
+
+    sock = socket.create_server(("127.0.0.1", 0), backlog=backlog)
+    config = uvicorn.Config(
+        floor_app(upstream),
+        http="httptools",
+        loop="uvloop",
+        access_log=False,
+        proxy_headers=False,
+        log_level="warning",
+        backlog=backlog,
+    )
+    server = uvicorn.Server(config)
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    threading.Thread(
+        target=lambda: (sys.stdin.read(), setattr(server, "should_exit", True)), daemon=True
+    ).start()
+    server.run(sockets=[sock])
+    return 0
+
+
+# ---------------------------------------------------------------------------
 # processes
 
 
@@ -144,6 +248,30 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
+
+
+def start_floor(upstream: str, backlog: int) -> tuple[Process, str]:
+    popen = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--serve-floor",
+            upstream,
+            "--emulator-backlog",
+            str(backlog),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process = Process(popen)
+    assert popen.stdout is not None
+    url = popen.stdout.readline().strip()
+    if not url.startswith("http://"):
+        process.stop()
+        raise BenchmarkError(f"the floor did not start: {''.join(process.drain())[-2000:]}")
+    return process, url
 
 
 def start_emulator(job_duration: float, backlog: int) -> tuple[Process, str]:
@@ -348,15 +476,24 @@ def summarize(rounds: list[Round]) -> dict[str, Any]:
     }
 
 
-def level_report(requests: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    baseline = summarize([run["baseline"]["round"] for run in runs])
-    proxy = summarize([run["proxy"]["round"] for run in runs])
+def level_report(requests: int, runs: list[dict[str, Any]], sides: Sequence[str]) -> dict[str, Any]:
+    summaries = {side: summarize([run[side]["round"] for run in runs]) for side in sides}
+    baseline = summaries["baseline"]
     per_call = {
         side: {
             who: statistics.median(run[side][who] for run in runs) / requests * 1000
-            for who in ("proxy_cpu_s", "emulator_cpu_s")
+            for who in ("server_cpu_s", "emulator_cpu_s")
         }
-        for side in ("baseline", "proxy")
+        for side in sides
+    }
+    ratios = {
+        side: {
+            "throughput": summaries[side]["throughput_rps"] / baseline["throughput_rps"],
+            "median": summaries[side]["median_s"] / baseline["median_s"],
+            "p95": summaries[side]["p95_s"] / baseline["p95_s"],
+        }
+        for side in sides
+        if side != "baseline"
     }
     return {
         "requests": requests,
@@ -366,18 +503,19 @@ def level_report(requests: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
                     **run[side]["round"].as_dict(),
                     **{k: v for k, v in run[side].items() if k != "round"},
                 }
-                for side in ("baseline", "proxy")
+                for side in sides
             }
             for run in runs
         ],
-        "baseline": baseline,
-        "proxy": proxy,
-        "ratio_median": proxy["median_s"] / baseline["median_s"],
-        "ratio_p95": proxy["p95_s"] / baseline["p95_s"],
-        "ratio_throughput": proxy["throughput_rps"] / baseline["throughput_rps"],
-        "proxy_cpu_ms_per_call": per_call["proxy"]["proxy_cpu_s"],
-        "emulator_cpu_ms_per_call": {side: per_call[side]["emulator_cpu_s"] for side in per_call},
-        "ok": baseline["failures"] == 0 and proxy["failures"] == 0,
+        **summaries,
+        "ratios": ratios,
+        "ratio_median": ratios["proxy"]["median"],
+        "ratio_p95": ratios["proxy"]["p95"],
+        "ratio_throughput": ratios["proxy"]["throughput"],
+        "proxy_cpu_ms_per_call": per_call["proxy"]["server_cpu_s"],
+        "floor_cpu_ms_per_call": per_call["floor"]["server_cpu_s"] if "floor" in sides else None,
+        "emulator_cpu_ms_per_call": {side: per_call[side]["emulator_cpu_s"] for side in sides},
+        "ok": all(summaries[side]["failures"] == 0 for side in sides),
     }
 
 
@@ -405,41 +543,53 @@ def print_report(report: dict[str, Any]) -> None:
         f"proxy:    {' '.join(params['proxy_command'])} (create + polls; the default poll policy "
         f"first sees the job done at {params['polling_floor_s']:.3f} s)\n"
     )
+    if "floor" in params["sides"]:
+        out(
+            "floor:    create + polls on the same schedule, a bare ASGI app on uvicorn (httptools, "
+            "uvloop); no checks, translation or log\n"
+        )
+    sides = params["sides"]
     for level in report["levels"]:
         out(f"\n{level['requests']} concurrent calls\n")
         header = (
             f"{'run':<5}{'side':<10}{'failures':>9}{'wall s':>9}{'req/s':>9}"
-            f"{'median s':>10}{'p95 s':>9}{'proxy ms/call':>15}{'emulator ms/call':>18}\n"
+            f"{'median s':>10}{'p95 s':>9}{'server ms/call':>16}{'emulator ms/call':>18}\n"
         )
         out(header)
         out("-" * (len(header) - 1) + "\n")
         for number, run in enumerate(level["runs"], 1):
-            for side in ("baseline", "proxy"):
+            for side in sides:
                 r = run[side]
-                proxy_cpu = (
-                    f"{r['proxy_cpu_s'] / r['requests'] * 1000:.2f}" if side == "proxy" else "-"
+                server_cpu = (
+                    f"{r['server_cpu_s'] / r['requests'] * 1000:.2f}" if side != "baseline" else "-"
                 )
                 out(
                     f"{number:<5}{side:<10}{r['failures']:>9}{r['wall_s']:>9.3f}"
                     f"{r['throughput_rps']:>9.1f}{r['median_s']:>10.3f}{r['p95_s']:>9.3f}"
-                    f"{proxy_cpu:>15}{r['emulator_cpu_s'] / r['requests'] * 1000:>18.2f}\n"
+                    f"{server_cpu:>16}{r['emulator_cpu_s'] / r['requests'] * 1000:>18.2f}\n"
                 )
-        b, x = level["baseline"], level["proxy"]
+        out("  medians:\n")
+        for side in sides:
+            x = level[side]
+            out(
+                f"    {side:<9} {x['throughput_rps']:.1f} req/s, median {x['median_s']:.3f} s, "
+                f"p95 {x['p95_s']:.3f} s, failures {x['failures']}\n"
+            )
+        for side, ratio in level["ratios"].items():
+            out(
+                f"  {side} / baseline: throughput x{ratio['throughput']:.2f}, latency "
+                f"x{ratio['median']:.2f} (median), x{ratio['p95']:.2f} (p95)\n"
+            )
+        floor_cpu = level["floor_cpu_ms_per_call"]
         out(
-            f"  medians: baseline {b['throughput_rps']:.1f} req/s, median {b['median_s']:.3f} s, "
-            f"p95 {b['p95_s']:.3f} s; proxy {x['throughput_rps']:.1f} req/s, median "
-            f"{x['median_s']:.3f} s, p95 {x['p95_s']:.3f} s\n"
+            f"  CPU per call: proxy {level['proxy_cpu_ms_per_call']:.2f} ms"
+            + (f", floor {floor_cpu:.2f} ms" if floor_cpu is not None else "")
+            + "; emulator "
+            + ", ".join(
+                f"{level['emulator_cpu_ms_per_call'][side]:.2f} ms ({side})" for side in sides
+            )
+            + "\n"
         )
-        out(
-            f"  proxy / baseline: throughput x{level['ratio_throughput']:.2f}, latency "
-            f"x{level['ratio_median']:.2f} (median), x{level['ratio_p95']:.2f} (p95)\n"
-        )
-        out(
-            f"  CPU per call: proxy {level['proxy_cpu_ms_per_call']:.2f} ms; emulator "
-            f"{level['emulator_cpu_ms_per_call']['baseline']:.2f} ms (baseline), "
-            f"{level['emulator_cpu_ms_per_call']['proxy']:.2f} ms (behind the proxy)\n"
-        )
-        out(f"  failures: baseline {b['failures']}, proxy {x['failures']}\n")
     out(f"\nproxy peak memory (VmHWM): {report['proxy_peak_rss'] / 2**20:.0f} MiB\n")
     out(f"proxy log lines counted: {report['proxy_access_lines']}\n")
 
@@ -455,19 +605,25 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--emulator-backlog", type=int, default=DEFAULT_BACKLOG)
     parser.add_argument("--legacy-stt", metavar="PATH", help="the legacy-stt executable to run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="leave out the create-and-poll floor side"
+    )
     parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-floor", metavar="UPSTREAM", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def timed_round(
-    side: str, url: str, count: int, tag: str, proxy: Process, emulator: Process
+    side: str, url: str, count: int, tag: str, server: Process | None, emulator: Process
 ) -> dict[str, Any]:
-    proxy_before, emulator_before = cpu_seconds(proxy.popen.pid), cpu_seconds(emulator.popen.pid)
+    """One round; ``server`` is the side's own process in front of the emulator (if any)."""
+    server_before = cpu_seconds(server.popen.pid) if server is not None else 0.0
+    emulator_before = cpu_seconds(emulator.popen.pid)
     result = fire(side, url, count, tag)
     time.sleep(0.3)  # closing connections is part of a round's cost
     return {
         "round": result,
-        "proxy_cpu_s": cpu_seconds(proxy.popen.pid) - proxy_before,
+        "server_cpu_s": cpu_seconds(server.popen.pid) - server_before if server else 0.0,
         "emulator_cpu_s": cpu_seconds(emulator.popen.pid) - emulator_before,
     }
 
@@ -477,16 +633,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.serve_emulator:
         raise_descriptor_limit(8192)
         return serve_emulator(arguments.job_duration, arguments.emulator_backlog)
+    if arguments.serve_floor:
+        raise_descriptor_limit(8192)
+        return serve_floor(arguments.serve_floor, arguments.emulator_backlog)
     raise_descriptor_limit(8192)
     machine = machine_info()  # load average before the benchmark loads the machine
     proxy_command = find_legacy_stt(arguments.legacy_stt)
     emulator, upstream = start_emulator(arguments.job_duration, arguments.emulator_backlog)
     proxy: Process | None = None
+    floor: Process | None = None
     levels: list[dict[str, Any]] = []
+    sides = ["baseline", "proxy"] if arguments.no_floor else ["baseline", "floor", "proxy"]
     try:
         proxy, proxy_url = start_proxy(proxy_command, upstream)
-        print(f"emulator {upstream}, proxy {proxy_url}", file=sys.stderr)
         targets = {"baseline": upstream + "/v1/stt", "proxy": proxy_url + "/v1/stt"}
+        servers: dict[str, Process | None] = {"baseline": None, "proxy": proxy}
+        if not arguments.no_floor:
+            floor, floor_url = start_floor(upstream, arguments.emulator_backlog)
+            targets["floor"] = floor_url + "/v1/stt"
+            servers["floor"] = floor
+        print(
+            f"emulator {upstream}, " + ", ".join(f"{k} {v}" for k, v in targets.items()),
+            file=sys.stderr,
+        )
         for side, url in targets.items():
             warm = fire(side, url, WARMUP_REQUESTS, f"warmup-{side}")
             if warm.failures:
@@ -495,11 +664,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for requests in arguments.requests:
             runs: list[dict[str, Any]] = []
             for number in range(arguments.runs):
-                order = ["baseline", "proxy"] if number % 2 == 0 else ["proxy", "baseline"]
+                shift = number % len(sides)
+                order = sides[shift:] + sides[:shift]  # each side goes first in turn
                 run: dict[str, Any] = {}
                 for side in order:
                     tag = f"{requests}-run{number}-{side}"
-                    run[side] = timed_round(side, targets[side], requests, tag, proxy, emulator)
+                    run[side] = timed_round(
+                        side, targets[side], requests, tag, servers[side], emulator
+                    )
                     done = run[side]["round"]
                     print(
                         f"{requests} calls, run {number + 1}/{arguments.runs} {side}: "
@@ -507,7 +679,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         file=sys.stderr,
                     )
                 runs.append(run)
-            levels.append(level_report(requests, runs))
+            levels.append(level_report(requests, runs, sides))
         time.sleep(0.2)
         access_lines = sum(1 for line in proxy.drain() if " POST /v1/stt " in line)
         peak = peak_memory(proxy.popen.pid)
@@ -515,8 +687,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
-        if proxy is not None:
-            proxy.stop()
+        for process in (proxy, floor):
+            if process is not None:
+                process.stop()
         emulator.stop()
     report = {
         "machine": machine,
@@ -526,6 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "job_duration_s": arguments.job_duration,
             "proxy_command": [*proxy_command, "serve", "--port", "0", "--upstream", "<emulator>"],
             "polling_floor_s": polling_floor(arguments.job_duration),
+            "sides": sides,
         },
         "levels": levels,
         "proxy_peak_rss": peak,
