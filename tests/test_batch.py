@@ -241,9 +241,10 @@ def test_bad_options_are_configuration_errors(client: Client) -> None:
 
 
 def test_the_batch_learns_how_long_jobs_take() -> None:
-    from legacy_stt.batch.runner import BATCH_POLL_POLICY, _JobDurations
+    from legacy_stt.batch.runner import BATCH_POLL_POLICY
+    from legacy_stt.core.polling import JobDurations
 
-    durations = _JobDurations()
+    durations = JobDurations()
     assert durations.schedule(BATCH_POLL_POLICY) == (0.0, BATCH_POLL_POLICY)  # nothing known yet
     for seconds in (2.0, 2.1, 1.9, 2.0):
         durations.add(seconds)

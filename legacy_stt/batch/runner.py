@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
-from ..core.polling import PollPolicy
+from ..core.polling import JobDurations, PollPolicy
 from ..exceptions import (
     APIError,
     BatchStopped,
@@ -308,43 +308,6 @@ def _as_input(value: Any, audio: Any) -> BatchInput:
 # -- the run ---------------------------------------------------------------------------
 
 
-class _JobDurations:
-    """How long this batch's jobs take, learnt as they finish.
-
-    Archives tend to hold recordings of similar length, so once a few jobs
-    are done, a new job's first poll can wait for most of the typical
-    duration and then poll in fine steps: the job is seen done within a few
-    per cent of its end, with fewer polls than a schedule that knows nothing.
-    """
-
-    #: Finished jobs remembered.
-    KEEP = 64
-    #: Jobs seen before the head start is used.
-    MINIMUM = 3
-    #: The head start is this share of the shortest tenth of recent durations ...
-    SHARE = 0.85
-    #: ... and later polls come every this share of it (at least 50 ms apart), growing.
-    STEP = 0.05
-
-    def __init__(self) -> None:
-        self._seen: collections.deque[float] = collections.deque(maxlen=self.KEEP)
-        self._lock = threading.Lock()
-
-    def add(self, seconds: float) -> None:
-        with self._lock:
-            self._seen.append(seconds)
-
-    def schedule(self, base: PollPolicy) -> tuple[float, PollPolicy]:
-        """The wait before a new job's first poll, and the policy from there on."""
-        with self._lock:
-            if len(self._seen) < self.MINIMUM:
-                return 0.0, base
-            ordered = sorted(self._seen)
-        typical = ordered[len(ordered) // 10]
-        step = max(0.05, typical * self.STEP)
-        return typical * self.SHARE, base.new(first_delay=step, max_delay=max(step, base.max_delay))
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What was decided for an input before it runs (in input order, so stable on resume)."""
@@ -510,7 +473,7 @@ class _Batch:
         self.out_dir = out_dir
         self.recreate_uncertain = recreate_uncertain
         self.on_event = on_event
-        self.durations = _JobDurations()
+        self.durations = JobDurations()
         #: Set when the reader stops early: inputs not yet at their create are not started.
         self.stopping = threading.Event()
         #: Result paths given out in this run (``_same`` spelling).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
 from typing import IO, Any, Callable
 
@@ -27,7 +28,7 @@ import sniffio
 from ..aio.client import AsyncClient
 from ..aio.transport import environment_proxy, new_async_http_client
 from ..core.calls import DEFAULT_TIMEOUT, concerning
-from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
+from ..core.polling import DEFAULT_POLL_TIMEOUT, ModelDurations, PollPolicy
 from ..core.retries import RetryPolicy
 from ..core.settings import APIKey
 from ..exceptions import ConfigurationError, LegacySTTError
@@ -68,6 +69,7 @@ class AsyncLegacyEndpoint:
         timeout: float | tuple[float, float] | None = None,
         poll_timeout: float = DEFAULT_POLL_TIMEOUT,
         poll_policy: PollPolicy | None = None,
+        learn_job_durations: bool = True,
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | int | None = None,
@@ -111,6 +113,9 @@ class AsyncLegacyEndpoint:
         self.max_body_size = max_body_size
         self._client_options["target"] = probe.target
         self._client_options["registry"] = probe.registry
+        #: How long each model's recent jobs took: a job's first poll waits for most of that
+        #: (``None``: every job is polled on the poll policy alone).
+        self.durations = ModelDurations() if learn_job_durations else None
 
     def __repr__(self) -> str:
         return f"<AsyncLegacyEndpoint {self.base_url} target={self.target!r}>"
@@ -180,8 +185,17 @@ class AsyncLegacyEndpoint:
                 job, found = client.prepare_job(request.payload, request.upload)
                 notices.extend(found)
                 generation_id = await _finished_even_if_cancelled(client.create_job(job), created)
+                learnt = self.durations.for_model(job.model) if self.durations is not None else None
+                head_start, policy = (
+                    learnt.schedule(client.poll_policy) if learnt is not None else (0.0, None)
+                )
+                started = time.monotonic()
                 with concerning(generation_id):
-                    result = await client.wait_for_job(generation_id, job)
+                    result = await client.wait_for_job(
+                        generation_id, job, poll_policy=policy, first_wait=head_start or None
+                    )
+                if learnt is not None:
+                    learnt.add(time.monotonic() - started)
             finally:
                 if spooled:
                     # deletes spooled uploads

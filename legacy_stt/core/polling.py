@@ -15,9 +15,11 @@ as "not finished yet", with one ``UnknownStatusWarning`` per job.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -38,6 +40,8 @@ __all__ = [
     "DEFAULT_JITTER",
     "DEFAULT_POLL_TIMEOUT",
     "PollPolicy",
+    "JobDurations",
+    "ModelDurations",
     "PollAnswer",
     "parse_retry_after",
     "FINAL_POLL_GRACE",
@@ -99,6 +103,75 @@ class PollPolicy:
         if self.jitter:
             base *= 1 + self.jitter * (2 * rng() - 1)
         return max(0.0, base)
+
+
+class JobDurations:
+    """How long recent jobs took, learnt as they finish, and the poll schedule that follows.
+
+    Jobs of one source tend to be alike (an archive of similar recordings,
+    a service sending similar calls), so once a few are done a new job's
+    first poll can wait for most of the typical duration and then poll in
+    fine steps: the job is seen done within a few per cent of its end, with
+    fewer polls than a schedule that knows nothing (a 30-second job: three
+    or four polls rather than a dozen). Thread-safe.
+    """
+
+    #: Finished jobs remembered.
+    KEEP = 64
+    #: Jobs seen before the head start is used.
+    MINIMUM = 3
+    #: The head start is this share of the shortest tenth of recent durations ...
+    SHARE = 0.85
+    #: ... and later polls come every this share of it (at least 50 ms apart), growing.
+    STEP = 0.05
+
+    def __init__(self) -> None:
+        self._seen: collections.deque[float] = collections.deque(maxlen=self.KEEP)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<JobDurations of {len(self._seen)} jobs>"
+
+    def add(self, seconds: float) -> None:
+        """A job took ``seconds`` from its creation until a poll saw it finished."""
+        with self._lock:
+            self._seen.append(seconds)
+
+    def schedule(self, base: PollPolicy) -> tuple[float, PollPolicy]:
+        """The wait before a new job's first poll (0.0: none learnt yet, ``base`` decides) and
+        the policy from there on (``base`` with finer steps)."""
+        with self._lock:
+            if len(self._seen) < self.MINIMUM:
+                return 0.0, base
+            ordered = sorted(self._seen)
+        typical = ordered[len(ordered) // 10]
+        step = max(0.05, typical * self.STEP)
+        return typical * self.SHARE, base.new(first_delay=step, max_delay=max(step, base.max_delay))
+
+
+class ModelDurations:
+    """A ``JobDurations`` for each target model: what a nova-2 job takes says little about a
+    whisper one. At most ``MODELS`` are kept (a model id comes from the caller's payload);
+    further models are polled on the base policy. Thread-safe."""
+
+    MODELS = 64
+
+    def __init__(self) -> None:
+        self._by_model: dict[str, JobDurations] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<ModelDurations of {len(self._by_model)} models>"
+
+    def for_model(self, model: str) -> JobDurations | None:
+        """The model's record (made at its first job), or ``None`` past ``MODELS`` models."""
+        found = self._by_model.get(model)
+        if found is None:
+            with self._lock:
+                found = self._by_model.get(model)
+                if found is None and len(self._by_model) < self.MODELS:
+                    found = self._by_model[model] = JobDurations()
+        return found
 
 
 @dataclass(frozen=True)
