@@ -17,10 +17,12 @@ Every run times two rounds per level, in alternating order:
   the legacy endpoint did;
 * **proxy**: the same calls go to the proxy's ``POST /v1/stt``, which creates each job with
   ``POST /v1/stt/create``, polls ``GET /v1/stt/{id}`` (the default poll policy: first poll after
-  0.25 s, then each wait x1.5) and answers ``201`` with the legacy body;
+  0.25 s, then each wait x1.5, until it has seen three jobs; then a first wait of most of their
+  typical length and fine steps) and answers ``201`` with the legacy body;
 * **floor** (a reference, not a goal; ``--no-floor`` leaves it out): what any create-and-poll
   proxy costs on this machine -- a bare ASGI application on uvicorn (httptools, uvloop) in its
-  own process that reads the call, sends the same create, polls on the same schedule over
+  own process that reads the call, sends the same create, polls on the same schedule (the
+  default policy, learnt from the jobs it has seen, as the proxy's is) over
   ``legacy_stt.aio.http11.ConnectionPool`` and answers the poll's result: no checks, no
   translation, no notices, no log. The proxy's own cost is what it spends above this.
 
@@ -106,7 +108,7 @@ def floor_app(upstream: str) -> Any:
 
     from legacy_stt.aio.http11 import ConnectionPool
     from legacy_stt.core.bodies import AnswerBody
-    from legacy_stt.core.polling import PENDING_STATUSES, PollPolicy
+    from legacy_stt.core.polling import PENDING_STATUSES, JobDurations, PollPolicy
 
     headers = {
         "Authorization": f"Bearer {BENCH_KEY}",
@@ -114,7 +116,8 @@ def floor_app(upstream: str) -> Any:
         "Content-Type": "application/json",
         "User-Agent": "floor",
     }
-    policy = PollPolicy()  # the proxy's schedule, jitter included
+    base = PollPolicy()  # the proxy's schedule, jitter included ...
+    durations = JobDurations()  # ... and learnt as the proxy learns it
     pools: list[ConnectionPool] = []
 
     class Quiet:  # the pool reports progress; the floor has no bounds to move
@@ -149,13 +152,17 @@ def floor_app(upstream: str) -> Any:
         payload = json.loads(b"".join(parts))
         body = json.dumps({"model": payload["model"], "url": payload["url"]}).encode()
         created = await exchange("POST", f"{upstream}/v1/stt/create", body)
+        head_start, policy = durations.schedule(base)
+        started = time.monotonic()
         attempt = 0
         while True:
-            await asyncio.sleep(policy.delay(attempt))
+            wait = head_start if attempt == 0 and head_start else policy.delay(attempt)
+            await asyncio.sleep(wait)
             attempt += 1
             answer = await exchange("GET", f"{upstream}/v1/stt/{created['generation_id']}", None)
             if answer.get("status") not in PENDING_STATUSES:
                 break
+        durations.add(time.monotonic() - started)
         result = json.dumps(answer["result"]).encode()
         await send(
             {
@@ -541,12 +548,13 @@ def print_report(report: dict[str, Any]) -> None:
     )
     out(
         f"proxy:    {' '.join(params['proxy_command'])} (create + polls; the default poll policy "
-        f"first sees the job done at {params['polling_floor_s']:.3f} s)\n"
+        f"alone first sees the job done at {params['polling_floor_s']:.3f} s; the proxy learns "
+        "the jobs' length and waits for most of it)\n"
     )
     if "floor" in params["sides"]:
         out(
-            "floor:    create + polls on the same schedule, a bare ASGI app on uvicorn (httptools, "
-            "uvloop); no checks, translation or log\n"
+            "floor:    create + polls on the same (learnt) schedule, a bare ASGI app on uvicorn "
+            "(httptools, uvloop); no checks, translation or log\n"
         )
     sides = params["sides"]
     for level in report["levels"]:
