@@ -17,11 +17,14 @@ from legacy_stt import (
 )
 from legacy_stt.core.polling import (
     DEFAULT_MAX_DELAY,
+    JobDurations,
     PollAnswer,
     parse_retry_after,
     read_answer,
     wait_for_result,
+    wait_steps,
 )
+from legacy_stt.core.steps import Flow, returning, run_flow
 
 
 class FakeTime:
@@ -163,3 +166,70 @@ def test_unknown_status_warns_once_per_status() -> None:
         answers = [read_answer(PollAnswer("paused"), "gen-1", seen) for _ in range(3)]
     assert answers == [None, None, None]
     assert len(caught) == 1
+
+
+# -- learnt schedules ----------------------------------------------------------------------
+
+
+def _learning_wait(
+    durations: JobDurations,
+    done_at: float,
+    *,
+    lag: float = 0.0,
+    poll_first: bool = False,
+    time: FakeTime | None = None,
+) -> list[float]:
+    """A job that is done ``done_at`` s after its creation, polled with ``durations``; each poll
+    answered ``lag`` s late (a busy loop, a slow service). The sleeps it was given."""
+    time = time or FakeTime()
+    created = time.now
+
+    def poll(remaining: float) -> Flow[PollAnswer]:
+        sent = time.now
+        time.now += lag
+        status = "completed" if sent - created >= done_at else "generating"
+        return returning(PollAnswer(status=status, result={"ok": True}))
+
+    flow = wait_steps(
+        poll,
+        "job-1",
+        timeout=600,
+        policy=PollPolicy(first_delay=0.25, backoff_factor=1.5, jitter=0.0),
+        clock=time.clock,
+        poll_first=poll_first,
+        durations=durations,
+    )
+    assert run_flow(flow, lambda request: None, time.sleep) == {"ok": True}
+    return time.sleeps
+
+
+def test_a_learnt_wait_records_when_the_poll_was_due_not_when_it_came_back() -> None:
+    durations = JobDurations()
+    assert _learning_wait(durations, 0.5, lag=0.4) == [0.25, 0.375]  # nothing learnt yet
+    assert durations._seen[-1] == pytest.approx(0.625)  # due at 0.625, answered at 1.425
+
+
+def test_a_learnt_schedule_does_not_creep_up_when_polls_come_back_late() -> None:
+    # Were the clock learnt, each late answer would teach a longer first wait, which would
+    # make the next answer later still: the waits would grow without end.
+    durations = JobDurations()
+    for _ in range(30):
+        _learning_wait(durations, 2.0, lag=1.0)
+    head_start, _ = durations.schedule(PollPolicy())
+    assert head_start <= 2.0  # at most the job's own length
+
+
+def test_a_learnt_schedule_converges_on_the_jobs_length() -> None:
+    durations = JobDurations()
+    for _ in range(10):
+        sleeps = _learning_wait(durations, 2.0)
+    head_start, _ = durations.schedule(PollPolicy())
+    assert 1.5 <= head_start <= 2.0 and sleeps[0] == pytest.approx(head_start, rel=0.2)
+    assert len(sleeps) <= 3  # where the schedule alone takes six polls for a 2 s job
+
+
+def test_a_job_polled_at_once_teaches_nothing() -> None:
+    durations = JobDurations()
+    for _ in range(5):
+        _learning_wait(durations, 2.0, poll_first=True)  # a resumed job: its age is unknown
+    assert durations.schedule(PollPolicy()) == (0.0, PollPolicy())

@@ -27,7 +27,7 @@ from ..core.calls import (
     PreparedJob,
     check_generation_id,
 )
-from ..core.polling import DEFAULT_POLL_TIMEOUT, PollPolicy
+from ..core.polling import DEFAULT_POLL_TIMEOUT, JobDurations, PollPolicy
 from ..core.retries import RetryPolicy
 from ..core.settings import APIKey
 from ..core.steps import MAX_ANSWER_BYTES
@@ -134,6 +134,7 @@ class AsyncClient(ClientCore):
         deadline: float | None = None,
         poll_policy: PollPolicy | None = None,
         first_wait: float | None = None,
+        durations: JobDurations | None = None,
     ) -> dict[str, Any]:
         """Wait for a job created by ``create_job``; its legacy body."""
         return await self._transport.run(
@@ -144,6 +145,7 @@ class AsyncClient(ClientCore):
                 deadline=deadline,
                 poll_policy=poll_policy,
                 first_wait=first_wait,
+                durations=durations,
             )
         )
 

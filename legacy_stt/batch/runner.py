@@ -346,7 +346,7 @@ class SyncBatchClient(_Client, Protocol):
         *,
         poll_policy: PollPolicy | None = None,
         deadline: float | None = None,
-        first_wait: float | None = None,
+        durations: JobDurations | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -360,7 +360,7 @@ class AsyncBatchClient(_Client, Protocol):
         *,
         poll_policy: PollPolicy | None = None,
         deadline: float | None = None,
-        first_wait: float | None = None,
+        durations: JobDurations | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -380,7 +380,7 @@ class _Wait:
     job: PreparedJob
     poll_policy: PollPolicy
     deadline: float | None = None
-    first_wait: float | None = None
+    durations: JobDurations | None = None
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ def _drive(steps: _Steps, client: SyncBatchClient) -> None:
                     step.job,
                     poll_policy=step.poll_policy,
                     deadline=step.deadline,
-                    first_wait=step.first_wait,
+                    durations=step.durations,
                 )
             else:
                 value = step.work()
@@ -446,7 +446,7 @@ async def _drive_async(
                     step.job,
                     poll_policy=step.poll_policy,
                     deadline=step.deadline,
-                    first_wait=step.first_wait,
+                    durations=step.durations,
                 )
             elif step.on_disk:
                 value = await offload(step.work)
@@ -680,7 +680,6 @@ class _Batch:
             # Otherwise (no answer, a 5xx that is not 503) the journal keeps "creating":
             # a job may exist, and the input stays uncertain.
             raise
-        created = time.monotonic()
         outcome.generation_id = generation_id  # from here on, every outcome names the job
         try:
             yield self._file_work(
@@ -698,14 +697,12 @@ class _Batch:
                 "(a re-run calls this input uncertain)",
                 generation_id=generation_id,
             ) from None
-        head_start, policy = self.durations.schedule(self.poll_policy)
         try:
-            # The head start is the first poll's wait, inside poll_timeout, not added to it.
-            body = yield _Wait(generation_id, job, policy, deadline, head_start)
+            # The learnt head start is the first poll's wait, inside poll_timeout, not added to it.
+            body = yield _Wait(generation_id, job, self.poll_policy, deadline, self.durations)
         except TranscriptionFailed as error:
             yield self._file_work(functools.partial(self._record_failure, key, item, error))
             raise
-        self.durations.add(time.monotonic() - created)
         # Other errors while waiting leave the job journaled as created: a re-run picks it up.
         yield self._file_work(functools.partial(self._finish, plan, item, outcome, body))
 

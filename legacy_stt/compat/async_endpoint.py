@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable
 from typing import IO, Any, Callable
 
@@ -186,16 +185,8 @@ class AsyncLegacyEndpoint:
                 notices.extend(found)
                 generation_id = await _finished_even_if_cancelled(client.create_job(job), created)
                 learnt = self.durations.for_model(job.model) if self.durations is not None else None
-                head_start, policy = (
-                    learnt.schedule(client.poll_policy) if learnt is not None else (0.0, None)
-                )
-                started = time.monotonic()
                 with concerning(generation_id):
-                    result = await client.wait_for_job(
-                        generation_id, job, poll_policy=policy, first_wait=head_start or None
-                    )
-                if learnt is not None:
-                    learnt.add(time.monotonic() - started)
+                    result = await client.wait_for_job(generation_id, job, durations=learnt)
             finally:
                 if spooled:
                     # deletes spooled uploads

@@ -22,7 +22,6 @@ import io
 import json
 import logging
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -590,16 +589,8 @@ class LegacyEndpoint:
         notices.extend(found)
         generation_id = client.create_job(job)
         learnt = self.durations.for_model(job.model) if self.durations is not None else None
-        head_start, policy = (
-            learnt.schedule(client.poll_policy) if learnt is not None else (0.0, None)
-        )
-        created = time.monotonic()
         with concerning(generation_id):
-            body = client.wait_for_job(
-                generation_id, job, poll_policy=policy, first_wait=head_start or None
-            )
-        if learnt is not None:
-            learnt.add(time.monotonic() - created)
+            body = client.wait_for_job(generation_id, job, durations=learnt)
         return LegacyReply(
             201, body, {"X-Generation-Id": generation_id}, tuple(notices), generation_id
         )

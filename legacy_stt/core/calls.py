@@ -42,7 +42,7 @@ from ..exceptions import (
 from ..payloads.planning import Target, plan_request
 from ..payloads.uploads import Upload, upload_from, upload_from_buffer_object
 from ..payloads.validation import ParameterNotice
-from .polling import DEFAULT_POLL_TIMEOUT, PollPolicy, read_answer
+from .polling import DEFAULT_POLL_TIMEOUT, JobDurations, PollPolicy, read_answer
 from .protocol import Service, create_job, display_url, fetch_job, wait_job
 from .retries import RetryPolicy
 from .settings import (
@@ -312,8 +312,10 @@ class ClientCore:
         deadline: float | None = None,
         poll_policy: PollPolicy | None = None,
         first_wait: float | None = None,
+        durations: JobDurations | None = None,
     ) -> Flow[dict[str, Any]]:
-        """Wait for a job this client created; its legacy body (or its own result, ``raw``)."""
+        """Wait for a job this client created; its legacy body (or its own result, ``raw``).
+        ``durations``: the schedule learnt from recent jobs, which this one adds to."""
         timeout = self.poll_timeout
         if deadline is not None:
             # what is left of the call's deadline after the create request, if that is shorter
@@ -326,6 +328,7 @@ class ClientCore:
                 timeout=timeout,
                 policy=poll_policy or self.poll_policy,
                 first_wait=first_wait,
+                durations=durations,
             )
             return self.translate(generation_id, result, job, None, raw)
 

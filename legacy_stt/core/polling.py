@@ -133,7 +133,8 @@ class JobDurations:
         return f"<JobDurations of {len(self._seen)} jobs>"
 
     def add(self, seconds: float) -> None:
-        """A job took ``seconds`` from its creation until a poll saw it finished."""
+        """A job was seen finished by the poll due ``seconds`` after its creation (on the
+        schedule: see ``wait_steps``)."""
         with self._lock:
             self._seen.append(seconds)
 
@@ -243,6 +244,7 @@ def wait_steps(
     clock: Callable[[], float] = time.monotonic,
     poll_first: bool = False,
     first_wait: float | None = None,
+    durations: JobDurations | None = None,
 ) -> Flow[Any]:
     """The flow that polls until the job is finished and returns its ``result``.
 
@@ -253,8 +255,18 @@ def wait_steps(
     for a failed job and ``PollTimeout`` when the deadline passes; both
     carry ``generation_id``. Errors of ``poll`` (retries exhausted) pass
     through. ``first_wait`` replaces the policy's wait before the first
-    poll (a batch that knows its jobs' typical length waits for most of it).
+    poll. With ``durations`` (and no ``first_wait``) the schedule is the one
+    they have learnt, and a job created for this wait (not ``poll_first``)
+    adds its length to them.
     """
+    if durations is not None and first_wait is None:
+        head_start, policy = durations.schedule(policy)
+        first_wait = head_start or None
+    learning = durations is not None and not poll_first
+    #: When, on the schedule, the poll that sees the job done was due: what ``durations``
+    #: learns. Not the clock: a poll sent late (a busy event loop, a slow service) would
+    #: teach a longer wait, the next job's poll would be later still, and so on.
+    due = 0.0
     start = clock()
     deadline = start + timeout
     attempt = 0
@@ -282,6 +294,7 @@ def wait_steps(
             pause = min(planned, remaining)
             if pause > 0:
                 yield Sleep(pause)
+                due += pause
             attempt += 1
         wait_first = True
         # Failed polls (429, 5xx, connection errors) are retried inside poll, within the deadline.
@@ -290,6 +303,8 @@ def wait_steps(
         last_status = answer.status
         result = read_answer(answer, generation_id, warned_statuses)
         if result is not None:
+            if learning:
+                durations.add(due)  # type: ignore[union-attr]
             return result
         logger.debug("job %s is %s", printable(generation_id), printable(answer.status))
 

@@ -53,7 +53,7 @@ from ..exceptions import (
 )
 from ..payloads.uploads import Upload
 from . import jsoncodec
-from .polling import PollAnswer, PollPolicy, wait_steps
+from .polling import JobDurations, PollAnswer, PollPolicy, wait_steps
 from .retries import Backpressure, RetryPolicy, retry_after_from_headers
 from .steps import (
     MAX_ANSWER_BYTES,
@@ -604,6 +604,7 @@ def wait_job(
     policy: PollPolicy,
     poll_first: bool = False,
     first_wait: float | None = None,
+    durations: JobDurations | None = None,
 ) -> Flow[Any]:
     """Poll ``GET /v1/stt/{generation_id}`` until the job is finished; its result.
 
@@ -619,6 +620,7 @@ def wait_job(
             clock=service.clock,
             poll_first=poll_first,
             first_wait=first_wait,
+            durations=durations,
         )
     )
 
