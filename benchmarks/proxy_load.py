@@ -153,16 +153,15 @@ def floor_app(upstream: str) -> Any:
         body = json.dumps({"model": payload["model"], "url": payload["url"]}).encode()
         created = await exchange("POST", f"{upstream}/v1/stt/create", body)
         head_start, policy = durations.schedule(base)
-        started = time.monotonic()
-        attempt = 0
+        attempt, due = 0, 0.0
         while True:
             wait = head_start if attempt == 0 and head_start else policy.delay(attempt)
             await asyncio.sleep(wait)
-            attempt += 1
+            attempt, due = attempt + 1, due + wait
             answer = await exchange("GET", f"{upstream}/v1/stt/{created['generation_id']}", None)
             if answer.get("status") not in PENDING_STATUSES:
                 break
-        durations.add(time.monotonic() - started)
+        durations.add(due)  # when the poll was due, as the core learns it
         result = json.dumps(answer["result"]).encode()
         await send(
             {
