@@ -233,3 +233,15 @@ def test_a_job_polled_at_once_teaches_nothing() -> None:
     for _ in range(5):
         _learning_wait(durations, 2.0, poll_first=True)  # a resumed job: its age is unknown
     assert durations.schedule(PollPolicy()) == (0.0, PollPolicy())
+
+
+def test_a_caller_facing_schedule_keeps_its_first_poll_as_early_as_the_shortest_job() -> None:
+    callers, batch = JobDurations(quantile=0.0), JobDurations()  # the endpoints', a batch's
+    for durations in (callers, batch):
+        durations.add(5.0)  # one voicemail among meetings
+        for _ in range(20):
+            durations.add(600.0)
+    assert callers.schedule(PollPolicy())[0] == pytest.approx(0.85 * 5.0)
+    assert batch.schedule(PollPolicy())[0] == pytest.approx(0.85 * 600.0)
+    with pytest.raises(ValueError, match="quantile"):
+        JobDurations(quantile=1.0)

@@ -465,10 +465,12 @@ class LegacyEndpoint:
     request; the endpoint is safe to use from many threads.
 
     With ``learn_job_durations`` (the default) the endpoint remembers how
-    long each target model's recent jobs took, and a new job's first poll
-    waits for most of that, then polls in fine steps (``JobDurations``):
-    fewer polls, and the end seen sooner. Off, every job is polled on the
-    poll policy alone.
+    long each target model's last 64 jobs took, and a new job's first poll
+    waits for most of the shortest of them, then polls in fine steps
+    (``JobDurations``): fewer polls, and the end seen sooner. A short job
+    after a run of only long ones waits for most of the shortest of those;
+    turn it off when one model's calls vary that much (every job is then
+    polled on the poll policy alone).
     """
 
     def __init__(

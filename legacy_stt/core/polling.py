@@ -120,12 +120,19 @@ class JobDurations:
     KEEP = 64
     #: Jobs seen before the head start is used.
     MINIMUM = 3
-    #: The head start is this share of the shortest tenth of recent durations ...
+    #: The head start is this share of the typical duration ...
     SHARE = 0.85
     #: ... and later polls come every this share of it (at least 50 ms apart), growing.
     STEP = 0.05
 
-    def __init__(self) -> None:
+    def __init__(self, quantile: float = 0.1) -> None:
+        if not 0 <= quantile < 1:
+            raise ValueError("quantile must be a fraction from 0 up to (not including) 1")
+        #: Which of the recent durations is "typical": 0.1, the shortest tenth (a batch: a
+        #: few short jobs among long ones wait longer, for fewer polls overall); 0.0, the
+        #: shortest of all (a caller waiting on each answer: one short job among the last
+        #: 64 keeps the first poll early).
+        self.quantile = quantile
         self._seen: collections.deque[float] = collections.deque(maxlen=self.KEEP)
         self._lock = threading.Lock()
 
@@ -145,7 +152,7 @@ class JobDurations:
             if len(self._seen) < self.MINIMUM:
                 return 0.0, base
             ordered = sorted(self._seen)
-        typical = ordered[len(ordered) // 10]
+        typical = ordered[int(len(ordered) * self.quantile)]
         step = max(0.05, typical * self.STEP)
         return typical * self.SHARE, base.new(first_delay=step, max_delay=max(step, base.max_delay))
 
@@ -153,11 +160,13 @@ class JobDurations:
 class ModelDurations:
     """A ``JobDurations`` for each target model: what a nova-2 job takes says little about a
     whisper one. At most ``MODELS`` are kept (a model id comes from the caller's payload);
-    further models are polled on the base policy. Thread-safe."""
+    further models are polled on the base policy. ``quantile`` is each one's. Thread-safe."""
 
     MODELS = 64
 
-    def __init__(self) -> None:
+    def __init__(self, quantile: float = 0.0) -> None:
+        JobDurations(quantile)  # a bad quantile fails here, not at the first job
+        self.quantile = quantile
         self._by_model: dict[str, JobDurations] = {}
         self._lock = threading.Lock()
 
@@ -171,7 +180,7 @@ class ModelDurations:
             with self._lock:
                 found = self._by_model.get(model)
                 if found is None and len(self._by_model) < self.MODELS:
-                    found = self._by_model[model] = JobDurations()
+                    found = self._by_model[model] = JobDurations(self.quantile)
         return found
 
 
