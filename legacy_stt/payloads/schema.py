@@ -202,24 +202,27 @@ def inline_local_refs(schema: Any, document: Mapping[str, Any]) -> Any:
     if isinstance(schema, Mapping):
         ref = schema.get("$ref")
         pointer = None
+        target_document = document
         if isinstance(ref, str) and ref.startswith("#/"):
             pointer = ref[2:]
         elif isinstance(ref, str) and ref.startswith(_ID_PREFIX) and "#/" in ref:
             name, _, pointer = ref[len(_ID_PREFIX) :].partition("#/")
-            document = load_schema(name)  # its own references are into it
+            target_document = load_schema(name)  # the target's own references are into it
         if pointer is not None:
-            target: Any = document
+            target: Any = target_document
             for part in pointer.split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
+            # the siblings' references are into this document, not the target's
             rest = inline_local_refs(
                 {key: value for key, value in schema.items() if key != "$ref"}, document
             )
-            inlined = inline_local_refs(target, document)
+            inlined = inline_local_refs(target, target_document)
             if not rest:
                 return inlined
             if rest.keys() <= _ANNOTATIONS:
                 return {**inlined, **rest}
-            return {"allOf": [inlined], **rest}
+            # an allOf beside the reference holds as well as the reference: one list of both
+            return {**rest, "allOf": [inlined, *rest.get("allOf", ())]}
         return {key: inline_local_refs(value, document) for key, value in schema.items()}
     if isinstance(schema, list):
         return [inline_local_refs(item, document) for item in schema]
@@ -389,6 +392,17 @@ def create_member_schemas(name: str) -> dict[str, Mapping[str, Any]]:
 
 
 _create_checks: dict[str, Callable[[Any], bool]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_json(value: Any) -> bool:
+    """Only what ``json.loads`` makes: the generated code reads a tuple as an array, where
+    jsonschema (the reference) does not, and other numbers (``Fraction``) the other way."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_plain_json(item) for item in value)
+    return isinstance(value, _SCALARS)
 
 
 def create_body_check(name: str) -> Callable[[Any], bool]:
@@ -404,10 +418,17 @@ def create_body_check(name: str) -> Callable[[Any], bool]:
     if found is None:
         schema = load_schema(name)
         members = create_member_schemas(name)
-        if members.keys() != schema.get("properties", {}).keys():
-            found = validator_for(name).is_valid  # a member fastjsonschema cannot compile
+        reference = validator_for(name).is_valid
+        fast = None
+        if members.keys() == schema.get("properties", {}).keys():  # else one it cannot compile
+            fast = member_wise_check(schema, name, members)
+        if fast is None:
+            found = reference
         else:
-            found = member_wise_check(schema, name, members) or validator_for(name).is_valid
+
+            def found(body: Any, fast: Callable[[Any], bool] = fast) -> bool:
+                return fast(body) if _plain_json(body) else reference(body)
+
         _create_checks[name] = found
     return found
 
