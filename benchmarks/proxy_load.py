@@ -117,7 +117,7 @@ def floor_app(upstream: str) -> Any:
         "User-Agent": "floor",
     }
     base = PollPolicy()  # the proxy's schedule, jitter included ...
-    durations = JobDurations()  # ... and learnt as the proxy learns it
+    durations = JobDurations(quantile=0.0)  # ... and learnt as the proxy learns it
     pools: list[ConnectionPool] = []
 
     class Quiet:  # the pool reports progress; the floor has no bounds to move

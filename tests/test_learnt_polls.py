@@ -16,6 +16,7 @@ from _support import SECRET_KEY
 
 from legacy_stt.compat.endpoint import LegacyEndpoint
 from legacy_stt.core.polling import JobDurations, ModelDurations, PollPolicy
+from legacy_stt.core.settings import APIKey
 from legacy_stt.proxy import CompatibilityProxy
 from legacy_stt.testing import Emulator
 
@@ -29,30 +30,38 @@ def polls_of(emulator: Emulator, generation_id: str) -> int:
     return sum(1 for r in emulator.polls if r.path.endswith("/" + generation_id))
 
 
-def test_each_model_has_its_own_record_and_their_number_is_bounded() -> None:
+def test_each_caller_and_model_has_its_own_record_and_their_number_is_bounded() -> None:
     durations = ModelDurations()
-    nova = durations.for_model("#g1_nova-2-general")
+    nova = durations.for_job("#g1_nova-2-general", b"caller-1")
     assert isinstance(nova, JobDurations)
-    assert durations.for_model("#g1_nova-2-general") is nova
-    assert durations.for_model("#g1_whisper-large") is not nova
-    for number in range(ModelDurations.MODELS - 2):
-        assert durations.for_model(f"model-{number}") is not None
-    assert durations.for_model("one-too-many") is None  # model ids come from callers
-    assert durations.for_model("#g1_nova-2-general") is nova  # the known ones stay
+    assert durations.for_job("#g1_nova-2-general", b"caller-1") is nova
+    assert durations.for_job("#g1_whisper-large", b"caller-1") is not nova
+    assert durations.for_job("#g1_nova-2-general", b"caller-2") is not nova
+    for number in range(ModelDurations.RECORDS - 3):
+        assert durations.for_job(f"model-{number}") is not None
+    assert durations.for_job("one-too-many") is None  # model ids and keys come from callers
+    assert durations.for_job("#g1_nova-2-general", b"caller-1") is nova  # the known ones stay
 
 
-def test_a_model_learns_only_from_its_own_jobs() -> None:
+def test_one_callers_long_jobs_do_not_hold_back_anothers() -> None:
     durations = ModelDurations()
     for _ in range(3):
-        durations.for_model("long").add(30.0)  # type: ignore[union-attr]
-    assert durations.for_model("long").schedule(POLICY)[0] == pytest.approx(25.5)  # type: ignore[union-attr]
-    assert durations.for_model("short").schedule(POLICY) == (0.0, POLICY)  # type: ignore[union-attr]
+        durations.for_job("nova", b"meetings").add(600.0)  # type: ignore[union-attr]
+    assert durations.for_job("nova", b"meetings").schedule(POLICY)[0] == pytest.approx(510.0)  # type: ignore[union-attr]
+    assert durations.for_job("nova", b"voicemail").schedule(POLICY) == (0.0, POLICY)  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("learn", [True, False])
+def test_a_key_fingerprint_tells_keys_apart_and_shows_nothing_of_them() -> None:
+    one, other = APIKey(SECRET_KEY), APIKey(SECRET_KEY + "x")
+    assert one.fingerprint() == APIKey(SECRET_KEY).fingerprint() != other.fingerprint()
+    assert SECRET_KEY.encode() not in one.fingerprint() and len(one.fingerprint()) == 16
+
+
+@pytest.mark.parametrize("learn", [True, False, None])
 def test_the_drop_ins_endpoint_polls_less_once_it_knows_the_model(
-    stt_emulator: Emulator, learn: bool
+    stt_emulator: Emulator, learn: bool | None
 ) -> None:
+    # None: the default, which keeps a poll policy given as it is
     stt_emulator.job_duration = JOB
     endpoint = LegacyEndpoint(
         base_url=stt_emulator.url,
@@ -68,12 +77,15 @@ def test_the_drop_ins_endpoint_polls_less_once_it_knows_the_model(
         counts.append(polls_of(stt_emulator, reply.generation_id))
     assert counts[:3] == [2, 2, 2]
     assert counts[3] == (1 if learn else 2)
+    assert (endpoint.durations is None) == (not learn)
 
 
 def test_the_proxy_polls_less_once_it_knows_the_model(stt_emulator: Emulator) -> None:
     stt_emulator.job_duration = JOB
     counts = []
-    with CompatibilityProxy(port=0, upstream=stt_emulator.url, poll_policy=POLICY) as proxy:
+    with CompatibilityProxy(
+        port=0, upstream=stt_emulator.url, poll_policy=POLICY, learn_job_durations=True
+    ) as proxy:
         for _ in range(4):
             answer = requests.post(
                 proxy.url + "/v1/stt",
@@ -84,3 +96,8 @@ def test_the_proxy_polls_less_once_it_knows_the_model(stt_emulator: Emulator) ->
             assert answer.status_code == 201
             counts.append(polls_of(stt_emulator, answer.headers["X-Generation-Id"]))
     assert counts == [2, 2, 2, 1]
+
+
+def test_learning_is_on_by_default_when_no_poll_policy_is_given(stt_emulator: Emulator) -> None:
+    assert LegacyEndpoint(base_url=stt_emulator.url).durations is not None
+    assert LegacyEndpoint(base_url=stt_emulator.url, poll_policy=POLICY).durations is None

@@ -68,7 +68,7 @@ class AsyncLegacyEndpoint:
         timeout: float | tuple[float, float] | None = None,
         poll_timeout: float = DEFAULT_POLL_TIMEOUT,
         poll_policy: PollPolicy | None = None,
-        learn_job_durations: bool = True,
+        learn_job_durations: bool | None = None,
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | int | None = None,
@@ -114,6 +114,8 @@ class AsyncLegacyEndpoint:
         self._client_options["registry"] = probe.registry
         #: How long each model's recent jobs took: a job's first poll waits for most of that
         #: (``None``: every job is polled on the poll policy alone).
+        if learn_job_durations is None:
+            learn_job_durations = poll_policy is None  # a policy given is kept as it is
         self.durations = ModelDurations() if learn_job_durations else None
 
     def __repr__(self) -> str:
@@ -175,8 +177,9 @@ class AsyncLegacyEndpoint:
                 request = await anyio.to_thread.run_sync(read, limiter=limiter)
             try:
                 notices.extend(request.notices)
+                key = key_for_call(self._api_key, caller, self._default_api_key)
                 client = AsyncClient(
-                    key_for_call(self._api_key, caller, self._default_api_key),
+                    key,
                     http_client=self.http_client(),
                     poll_timeout=poll_timeout if poll_timeout is not None else self.poll_timeout,
                     **self._client_options,
@@ -184,7 +187,9 @@ class AsyncLegacyEndpoint:
                 job, found = client.prepare_job(request.payload, request.upload)
                 notices.extend(found)
                 generation_id = await _finished_even_if_cancelled(client.create_job(job), created)
-                learnt = self.durations.for_model(job.model) if self.durations is not None else None
+                learnt = None
+                if self.durations is not None:
+                    learnt = self.durations.for_job(job.model, key.fingerprint())
                 with concerning(generation_id):
                     result = await client.wait_for_job(generation_id, job, durations=learnt)
             finally:

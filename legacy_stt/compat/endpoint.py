@@ -464,13 +464,14 @@ class LegacyEndpoint:
     options are ``Client``'s. One ``requests.Session`` is shared by every
     request; the endpoint is safe to use from many threads.
 
-    With ``learn_job_durations`` (the default) the endpoint remembers how
-    long each target model's last 64 jobs took, and a new job's first poll
-    waits for most of the shortest of them, then polls in fine steps
-    (``JobDurations``): fewer polls, and the end seen sooner. A short job
-    after a run of only long ones waits for most of the shortest of those;
-    turn it off when one model's calls vary that much (every job is then
-    polled on the poll policy alone).
+    With ``learn_job_durations`` (the default when no ``poll_policy`` is
+    given) the endpoint remembers how long each caller's (each key's) last
+    64 jobs of each target model took, and a new job's first poll waits for
+    most of the shortest of them, then polls in fine steps
+    (``JobDurations``): the end seen sooner. A short job after a run of only
+    long ones waits for most of the shortest of those; turn it off when one
+    caller's calls vary that much (every job is then polled on the poll
+    policy alone, as it is when a ``poll_policy`` is given).
     """
 
     def __init__(
@@ -486,7 +487,7 @@ class LegacyEndpoint:
         timeout: float | tuple[float, float] | None = None,
         poll_timeout: float = DEFAULT_POLL_TIMEOUT,
         poll_policy: PollPolicy | None = None,
-        learn_job_durations: bool = True,
+        learn_job_durations: bool | None = None,
         allow_insecure_http: bool = False,
         max_body_size: float = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | int | None = None,
@@ -520,6 +521,8 @@ class LegacyEndpoint:
         self._client_options["registry"] = probe.registry
         #: How long each model's recent jobs took: a job's first poll waits for most of that
         #: (``None``: every job is polled on the poll policy alone).
+        if learn_job_durations is None:
+            learn_job_durations = poll_policy is None  # a policy given is kept as it is
         self.durations = ModelDurations() if learn_job_durations else None
 
     def __repr__(self) -> str:
@@ -581,8 +584,9 @@ class LegacyEndpoint:
         from ..core.calls import concerning
         from ..sync.client import Client
 
+        key = self._key_for(authorization)
         client = Client(
-            self._key_for(authorization),
+            key,
             poll_timeout=poll_timeout if poll_timeout is not None else self.poll_timeout,
             **self._client_options,
             **settings,
@@ -590,7 +594,9 @@ class LegacyEndpoint:
         job, found = client.prepare_job(request.payload, request.upload)
         notices.extend(found)
         generation_id = client.create_job(job)
-        learnt = self.durations.for_model(job.model) if self.durations is not None else None
+        learnt = None
+        if self.durations is not None:
+            learnt = self.durations.for_job(job.model, key.fingerprint())
         with concerning(generation_id):
             body = client.wait_for_job(generation_id, job, durations=learnt)
         return LegacyReply(

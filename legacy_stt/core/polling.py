@@ -21,6 +21,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -158,29 +159,32 @@ class JobDurations:
 
 
 class ModelDurations:
-    """A ``JobDurations`` for each target model: what a nova-2 job takes says little about a
-    whisper one. At most ``MODELS`` are kept (a model id comes from the caller's payload);
-    further models are polled on the base policy. ``quantile`` is each one's. Thread-safe."""
+    """A ``JobDurations`` for each caller and target model: what a nova-2 job takes says little
+    about a whisper one, and one caller's long jobs must not hold back another's short ones.
+    At most ``RECORDS`` are kept (model ids and callers come from outside); a job of any
+    other is polled on the base policy. ``quantile`` is each one's. Thread-safe."""
 
-    MODELS = 64
+    RECORDS = 64
 
     def __init__(self, quantile: float = 0.0) -> None:
         JobDurations(quantile)  # a bad quantile fails here, not at the first job
         self.quantile = quantile
-        self._by_model: dict[str, JobDurations] = {}
+        self._records: dict[tuple[Hashable, str], JobDurations] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"<ModelDurations of {len(self._by_model)} models>"
+        return f"<ModelDurations of {len(self._records)} callers' models>"
 
-    def for_model(self, model: str) -> JobDurations | None:
-        """The model's record (made at its first job), or ``None`` past ``MODELS`` models."""
-        found = self._by_model.get(model)
+    def for_job(self, model: str, caller: Hashable = None) -> JobDurations | None:
+        """The record of ``caller``'s jobs of ``model`` (made at the first), or ``None`` past
+        ``RECORDS`` of them. ``caller`` tells callers apart (``APIKey.fingerprint``)."""
+        key = (caller, model)
+        found = self._records.get(key)
         if found is None:
             with self._lock:
-                found = self._by_model.get(model)
-                if found is None and len(self._by_model) < self.MODELS:
-                    found = self._by_model[model] = JobDurations(self.quantile)
+                found = self._records.get(key)
+                if found is None and len(self._records) < self.RECORDS:
+                    found = self._records[key] = JobDurations(self.quantile)
         return found
 
 

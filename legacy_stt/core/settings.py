@@ -7,8 +7,10 @@ the async shell (``aio``, on httpx) take these values alike.
 from __future__ import annotations
 
 import functools
+import hashlib
 import ipaddress
 import platform
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +52,10 @@ def key_problem(value: str) -> str | None:
     return None
 
 
+#: The key of ``APIKey.fingerprint``'s digests: new in every process.
+_FINGERPRINT_KEY = secrets.token_bytes(32)
+
+
 class APIKey:
     """An API key that does not show itself: ``repr``/``str`` give a masked form."""
 
@@ -67,6 +73,11 @@ class APIKey:
 
     def reveal(self) -> str:
         return self._value
+
+    def fingerprint(self) -> bytes:
+        """A digest that tells keys apart within this process, and says nothing of the key
+        (keyed with a secret of the process's own, so it cannot be checked against a guess)."""
+        return hashlib.blake2b(self._value.encode(), key=_FINGERPRINT_KEY, digest_size=16).digest()
 
     @property
     def masked(self) -> str:

@@ -234,7 +234,7 @@ class ProxyApp:
         api_key_env: str | None = None,
         poll_timeout: float = DEFAULT_POLL_TIMEOUT,
         poll_policy: PollPolicy | None = None,
-        learn_job_durations: bool = True,
+        learn_job_durations: bool | None = None,
         timeout: float | tuple[float, float] | None = None,
         allow_insecure_http: bool = False,
         retry: RetryPolicy | int | None = None,
@@ -394,8 +394,9 @@ def create_app(**options: Any) -> ProxyApp:
     ``AIML_API_BASE_URL``, else ``https://api.aimlapi.com``); ``target``,
     ``strict``, ``poll_timeout``, ``poll_policy``, ``timeout``, ``retry``
     and ``allow_insecure_http`` as ``Client``'s, for every legacy request;
-    ``learn_job_durations`` (default on: each job's first poll waits for
-    most of what the model's recent jobs took; see ``LegacyEndpoint``);
+    ``learn_job_durations`` (default: on unless a ``poll_policy`` is given;
+    each job's first poll waits for most of what the caller's recent jobs
+    of its model took; see ``LegacyEndpoint``);
     ``max_body_size`` (413 beyond); ``fallback_api_key``, or
     ``api_key_env`` (the name of the environment variable that holds it):
     the key for speech-to-text requests that send none, lent to other
