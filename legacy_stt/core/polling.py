@@ -278,7 +278,9 @@ def wait_steps(
     learning = durations is not None and not poll_first
     #: When, on the schedule, the poll that sees the job done was due: what ``durations``
     #: learns. Not the clock: a poll sent late (a busy event loop, a slow service) would
-    #: teach a longer wait, the next job's poll would be later still, and so on.
+    #: teach a longer wait, the next job's poll would be later still, and so on. Polls'
+    #: round trips and retries are left out, so it errs short: a slow service costs a poll
+    #: or two more, never a later answer.
     due = 0.0
     start = clock()
     deadline = start + timeout
