@@ -192,3 +192,12 @@ def test_an_all_of_beside_a_reference_is_kept_with_it() -> None:
     document = {"$defs": {"a": {"type": "string"}}}
     inlined = inline_local_refs({"$ref": "#/$defs/a", "allOf": [{"maxLength": 3}]}, document)
     assert inlined == {"allOf": [{"type": "string"}, {"maxLength": 3}]}
+
+
+def test_a_body_too_deep_or_holding_itself_gets_jsonschemas_answer_not_a_recursion_error() -> None:
+    check, reference = create_body_check("create-nova-2"), validator_for("create-nova-2")
+    deep: list = []
+    for _ in range(400):
+        deep = [deep]
+    body = {"model": "#g1_nova-2-general", "unknown": deep}
+    assert check(body) == reference.is_valid(body) is True

@@ -30,25 +30,29 @@ def polls_of(emulator: Emulator, generation_id: str) -> int:
     return sum(1 for r in emulator.polls if r.path.endswith("/" + generation_id))
 
 
-def test_each_caller_and_model_has_its_own_record_and_their_number_is_bounded() -> None:
+def test_each_caller_and_model_has_its_own_record_and_the_oldest_are_forgotten() -> None:
     durations = ModelDurations()
     nova = durations.for_job("#g1_nova-2-general", b"caller-1")
     assert isinstance(nova, JobDurations)
     assert durations.for_job("#g1_nova-2-general", b"caller-1") is nova
     assert durations.for_job("#g1_whisper-large", b"caller-1") is not nova
     assert durations.for_job("#g1_nova-2-general", b"caller-2") is not nova
-    for number in range(ModelDurations.RECORDS - 3):
-        assert durations.for_job(f"model-{number}") is not None
-    assert durations.for_job("one-too-many") is None  # model ids and keys come from callers
-    assert durations.for_job("#g1_nova-2-general", b"caller-1") is nova  # the known ones stay
+    first_of_many = durations.for_job("nova", b"caller-0")
+    for number in range(1, ModelDurations.RECORDS):  # callers and model ids come from outside
+        durations.for_job("nova", f"caller-{number}".encode())
+        durations.for_job("#g1_nova-2-general", b"caller-1")  # in use all along: kept
+    assert durations.for_job("#g1_nova-2-general", b"caller-1") is nova
+    assert durations.for_job("nova", b"caller-0") is not first_of_many  # forgotten, made anew
+    assert len(durations._records) == ModelDurations.RECORDS  # bounded
+    # ... and a newcomer still learns: the records never run out
 
 
 def test_one_callers_long_jobs_do_not_hold_back_anothers() -> None:
     durations = ModelDurations()
     for _ in range(3):
-        durations.for_job("nova", b"meetings").add(600.0)  # type: ignore[union-attr]
-    assert durations.for_job("nova", b"meetings").schedule(POLICY)[0] == pytest.approx(510.0)  # type: ignore[union-attr]
-    assert durations.for_job("nova", b"voicemail").schedule(POLICY) == (0.0, POLICY)  # type: ignore[union-attr]
+        durations.for_job("nova", b"meetings").add(600.0)
+    assert durations.for_job("nova", b"meetings").schedule(POLICY)[0] == pytest.approx(510.0)
+    assert durations.for_job("nova", b"voicemail").schedule(POLICY) == (0.0, POLICY)
 
 
 def test_a_key_fingerprint_tells_keys_apart_and_shows_nothing_of_them() -> None:

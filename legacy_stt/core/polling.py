@@ -161,30 +161,36 @@ class JobDurations:
 class ModelDurations:
     """A ``JobDurations`` for each caller and target model: what a nova-2 job takes says little
     about a whisper one, and one caller's long jobs must not hold back another's short ones.
-    At most ``RECORDS`` are kept (model ids and callers come from outside); a job of any
-    other is polled on the base policy. ``quantile`` is each one's. Thread-safe."""
+    Callers that share a key (a proxy's fallback key, a drop-in's fixed ``api_key``) share
+    its records. The ``RECORDS`` used last are kept (model ids and callers come from outside).
+    ``quantile`` is each one's. Thread-safe."""
 
-    RECORDS = 64
+    RECORDS = 256
 
     def __init__(self, quantile: float = 0.0) -> None:
         JobDurations(quantile)  # a bad quantile fails here, not at the first job
         self.quantile = quantile
-        self._records: dict[tuple[Hashable, str], JobDurations] = {}
+        self._records: collections.OrderedDict[tuple[Hashable, str], JobDurations] = (
+            collections.OrderedDict()
+        )
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<ModelDurations of {len(self._records)} callers' models>"
 
-    def for_job(self, model: str, caller: Hashable = None) -> JobDurations | None:
-        """The record of ``caller``'s jobs of ``model`` (made at the first), or ``None`` past
-        ``RECORDS`` of them. ``caller`` tells callers apart (``APIKey.fingerprint``)."""
+    def for_job(self, model: str, caller: Hashable = None) -> JobDurations:
+        """The record of ``caller``'s jobs of ``model``, made at the first; past ``RECORDS``,
+        the one used longest ago is forgotten. ``caller`` tells callers apart
+        (``APIKey.fingerprint``)."""
         key = (caller, model)
-        found = self._records.get(key)
-        if found is None:
-            with self._lock:
-                found = self._records.get(key)
-                if found is None and len(self._records) < self.RECORDS:
-                    found = self._records[key] = JobDurations(self.quantile)
+        with self._lock:
+            found = self._records.get(key)
+            if found is None:
+                found = self._records[key] = JobDurations(self.quantile)
+                if len(self._records) > self.RECORDS:
+                    self._records.popitem(last=False)
+            else:
+                self._records.move_to_end(key)
         return found
 
 

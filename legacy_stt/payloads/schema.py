@@ -393,16 +393,32 @@ def create_member_schemas(name: str) -> dict[str, Mapping[str, Any]]:
 
 _create_checks: dict[str, Callable[[Any], bool]] = {}
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
+
+
+_PLAIN_DEPTH = 64
 
 
 def _plain_json(value: Any) -> bool:
     """Only what ``json.loads`` makes: the generated code reads a tuple as an array, where
-    jsonschema (the reference) does not, and other numbers (``Fraction``) the other way."""
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _plain_json(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_plain_json(item) for item in value)
-    return isinstance(value, _SCALARS)
+    jsonschema (the reference) does not, and other numbers (``Fraction``) the other way.
+    Deeper than ``_PLAIN_DEPTH`` (or holding itself) counts as not plain: jsonschema decides."""
+    if type(value) is dict and all(type(member) in _SCALAR_TYPES for member in value.values()):
+        return all(type(key) is str for key in value)  # a flat body: the common case
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            if depth >= _PLAIN_DEPTH or not all(isinstance(key, str) for key in item):
+                return False
+            pending.extend((member, depth + 1) for member in item.values())
+        elif isinstance(item, list):
+            if depth >= _PLAIN_DEPTH:
+                return False
+            pending.extend((member, depth + 1) for member in item)
+        elif not isinstance(item, _SCALARS):
+            return False
+    return True
 
 
 def create_body_check(name: str) -> Callable[[Any], bool]:
