@@ -256,16 +256,11 @@ class Process:
                 self.popen.wait()
 
 
-def start_floor(upstream: str, backlog: int) -> tuple[Process, str]:
+def start_child(what: str, *options: str) -> tuple[Process, str]:
+    """This script run again with ``options`` (``--serve-emulator``, ``--serve-floor``): the
+    process and the URL it prints first; it serves until its standard input closes."""
     popen = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--serve-floor",
-            upstream,
-            "--emulator-backlog",
-            str(backlog),
-        ],
+        [sys.executable, str(Path(__file__).resolve()), *options],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -276,33 +271,23 @@ def start_floor(upstream: str, backlog: int) -> tuple[Process, str]:
     url = popen.stdout.readline().strip()
     if not url.startswith("http://"):
         process.stop()
-        raise BenchmarkError(f"the floor did not start: {''.join(process.drain())[-2000:]}")
+        raise BenchmarkError(f"the {what} did not start: {''.join(process.drain())[-2000:]}")
     return process, url
+
+
+def start_floor(upstream: str, backlog: int) -> tuple[Process, str]:
+    return start_child("floor", "--serve-floor", upstream, "--emulator-backlog", str(backlog))
 
 
 def start_emulator(job_duration: float, backlog: int) -> tuple[Process, str]:
-    popen = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--serve-emulator",
-            "--job-duration",
-            str(job_duration),
-            "--emulator-backlog",
-            str(backlog),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_child(
+        "emulator",
+        "--serve-emulator",
+        "--job-duration",
+        str(job_duration),
+        "--emulator-backlog",
+        str(backlog),
     )
-    process = Process(popen)
-    assert popen.stdout is not None
-    url = popen.stdout.readline().strip()
-    if not url.startswith("http://"):
-        process.stop()
-        raise BenchmarkError(f"the emulator did not start: {''.join(process.drain())[-2000:]}")
-    return process, url
 
 
 def find_legacy_stt(explicit: str | None) -> list[str]:
