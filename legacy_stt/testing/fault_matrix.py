@@ -562,11 +562,13 @@ def _scenarios() -> Iterator[Scenario]:
     )
     yield Scenario(
         "unknown status word, then completed",
-        _set(vocabulary=_UNKNOWN_WORDS),
+        # A job of 0.05 s could be done before a loaded machine's first poll (at 0.02 s)
+        # arrives, and then no poll sees the unknown word; 0.6 s leaves room for that.
+        _set(vocabulary=_UNKNOWN_WORDS, job_duration=0.6),
         None,
         creates=1,
         jobs=1,
-        max_seconds=2,
+        max_seconds=2.5,
     )
 
 
