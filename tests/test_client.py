@@ -265,10 +265,11 @@ def test_poll_timeout_carries_the_id_and_result_picks_the_job_up(stt_emulator: E
 def test_result_without_waiting_returns_none_until_done(
     stt_emulator: Emulator, client: Client
 ) -> None:
-    stt_emulator.job_duration = 0.3
+    # long enough that a loaded machine's first look still comes before the end
+    stt_emulator.job_duration = 1.0
     generation_id = client.submit({"model": "#g1_nova-2-general", "url": URL})
     assert client.result(generation_id, wait=False) is None
-    time.sleep(0.35)
+    time.sleep(1.05)
     body = client.result(generation_id, wait=False)
     assert body is not None and body["metadata"]["request_id"] == generation_id
 
@@ -276,7 +277,8 @@ def test_result_without_waiting_returns_none_until_done(
 def test_unknown_status_is_read_as_not_yet_with_one_warning(
     stt_emulator: Emulator, client: Client
 ) -> None:
-    stt_emulator.job_duration = 0.3
+    # pending for the job's first fifth (0.2 s): the first poll must see it, even on a loaded machine
+    stt_emulator.job_duration = 1.0
     stt_emulator.vocabulary = {
         "pending": "enqueued",
         "running": "transcoding",
