@@ -14,7 +14,6 @@ import json
 import os
 import pathlib
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -131,7 +130,7 @@ def test_uploads_go_as_multipart_streamed_from_their_source(service: Emulator, k
 def test_result_of_an_id_from_elsewhere_and_without_waiting(service: Emulator) -> None:
     with Client(SECRET_KEY, base_url=service.url, poll_policy=FAST_POLLS) as sync_client:
         generation_id = sync_client.submit({"model": "#g1_nova-2-general", "url": URL})
-    service.job_duration = 0.3
+    service.job_duration = 1.0  # still running at the first look, even on a loaded machine
 
     async def call() -> tuple[Any, Any, Any]:
         async with client_for(service) as client:
@@ -218,12 +217,6 @@ def test_the_deprecation_points_at_the_callers_line_even_through_gather(service:
 
 
 # -- many calls on one loop ------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -413,7 +406,7 @@ def test_dripped_headers_end_within_the_read_timeout(service: Emulator, stack: s
         return caught.value, took
 
     _, took = run(call())
-    assert took < 1.6, took  # the read timeout (1 s) bounds the answer, not twice that
+    assert took < 1.9, took  # the read timeout (1 s) bounds the answer, not twice that
     assert len(service.creates) == 1
 
 

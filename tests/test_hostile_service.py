@@ -210,10 +210,11 @@ def test_an_error_while_translating_the_result_names_the_job(stt_emulator: Emula
 def test_a_dripping_create_ends_at_the_read_timeout(stt_emulator: Emulator, kind: str) -> None:
     stt_emulator.inject("create", kind=kind, delay=0.2)
     client = Client(SECRET_KEY, base_url=stt_emulator.url, timeout=(1, 1), poll_timeout=2)
+    client.prepare(PAYLOAD)  # schemas loaded: only the exchange is timed
     started = time.monotonic()
     with pytest.raises(JobMayExist):  # a late create still may have made a job
         client.stt(PAYLOAD)
-    assert time.monotonic() - started < 1.0 + 0.8
+    assert time.monotonic() - started < 1.0 + 1.5  # unbounded, the drip lasts far longer
     assert len(stt_emulator.creates) == 1  # and it is not sent again
 
 
@@ -227,7 +228,7 @@ def test_dripping_polls_end_at_the_poll_timeout(stt_emulator: Emulator, kind: st
     with pytest.raises((ServiceUnreachable, PollTimeout)) as caught:
         client.stt(PAYLOAD)
     took = time.monotonic() - started
-    assert took < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 0.5, took
+    assert took < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 1.0, took
     assert caught.value.generation_id in stt_emulator.jobs
 
 
@@ -239,17 +240,18 @@ def test_the_deadline_bounds_a_dripping_poll_too(stt_emulator: Emulator) -> None
     started = time.monotonic()
     with pytest.raises((ServiceUnreachable, PollTimeout)):
         client.stt(PAYLOAD)
-    assert time.monotonic() - started < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 0.5
+    assert time.monotonic() - started < 2 + legacy_stt.core.polling.FINAL_POLL_GRACE + 1.0
 
 
 def test_a_raw_server_dripping_its_headers_cannot_hold_a_call() -> None:
     answer = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: x\r\n" * 200 + b"\r\n"
     with RawServer(drip(answer, 0.05)) as server:
         client = Client(SECRET_KEY, base_url=server.url, timeout=(1, 1))
+        client.prepare(PAYLOAD)  # schemas loaded: only the exchange is timed
         started = time.monotonic()
         with pytest.raises(JobMayExist):
             client.submit(PAYLOAD)
-        assert time.monotonic() - started < 1.8
+        assert time.monotonic() - started < 2.5  # the whole head would take 10 s
         assert len(server.requests) == 1
 
 
@@ -810,7 +812,7 @@ def test_one_exchanges_bound_never_closes_another_threads_connection() -> None:
 
     def serve(connection: socket.socket, head: bytes, body: bytes) -> None:
         if head.startswith(b"GET"):
-            time.sleep(0.85)
+            time.sleep(0.7)  # inside A's 1 s budget, with room for a loaded machine
             connection.sendall(_answer("200 OK", gzipped, "Content-Encoding: gzip"))
         else:
             time.sleep(0.5)
@@ -832,7 +834,7 @@ def test_one_exchanges_bound_never_closes_another_threads_connection() -> None:
 
         first = threading.Thread(target=poll)
         first.start()
-        time.sleep(0.9)
+        time.sleep(0.75)  # after A's answer came, before A's bound ends
         second = threading.Thread(target=create)
         second.start()
         first.join()
@@ -859,7 +861,9 @@ def test_a_proxy_dripping_its_connect_answer_is_cut_off() -> None:
         started = time.monotonic()
         with pytest.raises(ServiceUnreachable) as caught:
             client.submit(PAYLOAD)
-        assert time.monotonic() - started < 1 + 1 + 0.8  # the connect and read budgets
+        assert (
+            time.monotonic() - started < 1 + 1 + 2
+        )  # the connect and read budgets (unbounded: 40 s)
     assert caught.value.job_may_exist is False  # the request itself never left
 
 
@@ -876,7 +880,7 @@ def test_a_session_with_its_own_adapter_class_is_still_bounded(stt_emulator: Emu
     started = time.monotonic()
     with pytest.raises((ServiceUnreachable, PollTimeout)):
         client.stt(PAYLOAD)
-    assert time.monotonic() - started < 2 + 0.5 + 0.5
+    assert time.monotonic() - started < 2 + 0.5 + 1.0
 
 
 def test_a_raising_response_hook_takes_no_decision(stt_emulator: Emulator) -> None:
@@ -963,17 +967,17 @@ def test_the_drop_in_names_the_job_when_a_poll_is_refused(stt_emulator: Emulator
 
 
 def test_a_batch_head_start_counts_inside_poll_timeout(stt_emulator: Emulator) -> None:
-    # Once a batch has seen jobs of ~1 s, a new job's first poll waits most of that: a head
-    # start that must count within poll_timeout, not before it.
+    # Once a batch has seen jobs of ~2 s, a new job's first poll waits most of that: a head
+    # start that must count within poll_timeout, not before it (before it: 1.7 + 1.5 s).
     stuck = {**PAYLOAD, "url": "https://example.com/stuck.mp3"}
-    stt_emulator.job_duration = lambda params: 30.0 if params.get("url") == stuck["url"] else 1.0
+    stt_emulator.job_duration = lambda params: 30.0 if params.get("url") == stuck["url"] else 2.0
     client = Client(SECRET_KEY, base_url=stt_emulator.url, poll_timeout=1.5)
     arrived = []
     for outcome in client.stt_many([PAYLOAD, PAYLOAD, PAYLOAD, stuck], max_workers=1):
         arrived.append((time.monotonic(), outcome))
     (third, _), (fourth, last) = arrived[2], arrived[3]
     assert isinstance(last.error, PollTimeout)
-    assert fourth - third < 1.5 + 0.5  # the stuck job's create and its wait, head start included
+    assert fourth - third < 1.5 + 1.0  # the stuck job's create and its wait, head start included
 
 
 def test_a_batch_journals_an_unsendable_payload_as_failed_not_creating(

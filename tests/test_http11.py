@@ -515,6 +515,7 @@ def test_an_answer_waiting_unread_in_the_socket_is_not_taken_for_the_next_one() 
     stray = b'HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{"stray": "yes!"}'
     listener = socket.create_server(("127.0.0.1", 0))
     seen: list[str] = []
+    stray_sent = threading.Event()
 
     def serve() -> None:
         while True:
@@ -546,6 +547,7 @@ def test_an_answer_waiting_unread_in_the_socket_is_not_taken_for_the_next_one() 
                     if count == 1:
                         time.sleep(0.05)
                         conn.sendall(stray)  # an answer to no request
+                        stray_sent.set()
 
     threading.Thread(target=serve, daemon=True).start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
@@ -557,7 +559,9 @@ def test_an_answer_waiting_unread_in_the_socket_is_not_taken_for_the_next_one() 
             _, _, body = await pool.send("GET", url + path, {}, None, reader(), Progress())
             assert body is not None
             bodies.append(body.value()[0])
-            time.sleep(0.2)  # the loop is busy: the stray answer waits in the socket
+            # the loop is busy (blocked, not awaiting) until the stray answer is in the socket
+            stray_sent.wait(5)
+            time.sleep(0.02)
         await pool.aclose()
         return bodies
 
@@ -626,6 +630,7 @@ def test_a_connection_whose_close_is_being_read_is_not_reused_for_a_create() -> 
     wake_reader, wake_writer = socket.socketpair()
     wake_reader.setblocking(False)
     go_close = threading.Event()
+    fin_sent = threading.Event()
     received: list[bytes] = []
 
     def serve() -> None:
@@ -638,6 +643,7 @@ def test_a_connection_whose_close_is_being_read_is_not_reused_for_a_create() -> 
         wake_writer.send(b"x")  # wakes the client's sender first...
         time.sleep(0.02)
         conn.shutdown(socket.SHUT_WR)  # ...then the server closes the idle connection
+        fin_sent.set()
         conn.settimeout(1.0)
         try:
             while chunk := conn.recv(65536):
@@ -662,7 +668,9 @@ def test_a_connection_whose_close_is_being_read_is_not_reused_for_a_create() -> 
         woken = loop.create_future()
         loop.add_reader(wake_reader.fileno(), lambda: woken.done() or woken.set_result(None))
         go_close.set()
-        time.sleep(0.3)  # the loop is busy: the wake-up and the FIN arrive meanwhile
+        # the loop is busy (blocked, not awaiting) while the wake-up and the FIN arrive
+        fin_sent.wait(5)
+        time.sleep(0.02)
         await woken
         loop.remove_reader(wake_reader.fileno())
         status, _, _ = await pool.send(

@@ -2,7 +2,7 @@
 
 A legacy call waits for its job; a schedule that knows nothing polls early
 and often. After a few jobs of a model, a new job's first poll waits for
-most of their typical length: here a 0.2 s job polled on a 0.1 s, 0.3 s
+most of their typical length: here a 0.6 s job polled on a 0.2 s, 0.8 s
 schedule takes two polls until the endpoint has seen three, then one.
 """
 
@@ -20,9 +20,10 @@ from legacy_stt.core.settings import APIKey
 from legacy_stt.proxy import CompatibilityProxy
 from legacy_stt.testing import Emulator
 
-# polls at 0.1 s and 0.3 s: a 0.2 s job is seen done at the second
-POLICY = PollPolicy(first_delay=0.1, backoff_factor=2.0, jitter=0.0)
-JOB = 0.2
+# polls at 0.2 s and 0.8 s: a 0.6 s job is seen done at the second (the first has 0.4 s to
+# spare on a loaded machine); once learnt, the first poll waits 0.85 x 0.8 = 0.68 s
+POLICY = PollPolicy(first_delay=0.2, backoff_factor=3.0, jitter=0.0)
+JOB = 0.6
 PAYLOAD = {"model": "#g1_nova-2-general", "url": "https://example.com/a.mp3"}
 
 

@@ -49,13 +49,19 @@ def test_a_thousand_dripping_heads_neither_delay_a_call_nor_outlive_the_deadline
 ) -> None:
     descriptors(4096)
     stt_emulator.job_duration = 0.5
-    header_timeout = 3.0
+    header_timeout = 5.0
     with CompatibilityProxy(
         port=0,
         upstream=stt_emulator.url,
         poll_policy=FAST_POLLS,
         header_timeout=header_timeout,
     ) as proxy:
+        # The same call without the dripping heads, on this machine as loaded as it is now:
+        # what the heads may add to it is the promise, not what a busy CI adds.
+        started = time.monotonic()
+        quiet = requests.post(proxy.url + "/v1/stt", json=PAYLOAD, headers=AUTH, timeout=20)
+        assert quiet.status_code == 201
+        quiet_took = time.monotonic() - started
         host, port = address(proxy)
         opened = time.monotonic()
         slow = []
@@ -80,7 +86,7 @@ def test_a_thousand_dripping_heads_neither_delay_a_call_nor_outlive_the_deadline
             took = time.monotonic() - started
             assert answer.status_code == 201 and transcript(answer.json())
             # the job takes 0.5 s; the call is answered within a second of its end
-            assert took < stt_emulator.job_duration + 1.0, took
+            assert took < max(stt_emulator.job_duration, quiet_took) + 1.0, (took, quiet_took)
             assert time.monotonic() < opened + header_timeout, "the call came too late to count"
 
             # Every dripping connection is answered 408 and closed at the head deadline.
@@ -111,7 +117,7 @@ def test_a_thousand_dripping_heads_neither_delay_a_call_nor_outlive_the_deadline
     assert min(closed_at.values()) >= opened + header_timeout - 0.5  # not before the deadline
     assert max(closed_at.values()) <= all_open + header_timeout + 3  # and soon after it
     assert all(b" 408 " in answers[i].split(b"\r\n", 1)[0] for i in answers)
-    assert stt_emulator.creates and len(stt_emulator.creates) == 1  # only the real call
+    assert len(stt_emulator.creates) == 2  # only the real calls
 
 
 def test_silent_connections_are_closed_at_the_head_deadline_too(stt_emulator: Emulator) -> None:
