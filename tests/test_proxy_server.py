@@ -58,10 +58,11 @@ def test_a_thousand_dripping_heads_neither_delay_a_call_nor_outlive_the_deadline
     ) as proxy:
         # The same call without the dripping heads, on this machine as loaded as it is now:
         # what the heads may add to it is the promise, not what a busy CI adds.
-        started = time.monotonic()
-        quiet = requests.post(proxy.url + "/v1/stt", json=PAYLOAD, headers=AUTH, timeout=20)
-        assert quiet.status_code == 201
-        quiet_took = time.monotonic() - started
+        for _ in range(2):  # the first also loads the schemas, which the timed call has done
+            started = time.monotonic()
+            quiet = requests.post(proxy.url + "/v1/stt", json=PAYLOAD, headers=AUTH, timeout=20)
+            assert quiet.status_code == 201
+            quiet_took = time.monotonic() - started
         host, port = address(proxy)
         opened = time.monotonic()
         slow = []
@@ -117,7 +118,7 @@ def test_a_thousand_dripping_heads_neither_delay_a_call_nor_outlive_the_deadline
     assert min(closed_at.values()) >= opened + header_timeout - 0.5  # not before the deadline
     assert max(closed_at.values()) <= all_open + header_timeout + 3  # and soon after it
     assert all(b" 408 " in answers[i].split(b"\r\n", 1)[0] for i in answers)
-    assert len(stt_emulator.creates) == 2  # only the real calls
+    assert len(stt_emulator.creates) == 3  # only the real calls
 
 
 def test_silent_connections_are_closed_at_the_head_deadline_too(stt_emulator: Emulator) -> None:
